@@ -1,0 +1,57 @@
+// Prometheus metrics of the public contract (DESIGN.md, "Metrics"). Each process owns one registry;
+// labels never carry personal data or unbounded values.
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+export interface Metrics {
+  readonly registry: Registry;
+  /** lienthong_graphql_requests_total{outcome}: ok, partial, denied, error. */
+  readonly graphqlRequests: Counter<'outcome'>;
+  /** lienthong_request_duration_seconds. */
+  readonly requestDuration: Histogram<'component'>;
+  /** lienthong_upstream_requests_total{source}: HTTP requests to a national database. */
+  readonly upstreamRequests: Counter<'source'>;
+  /** lienthong_cache_requests_total{source,result}: result is hit, miss or error. */
+  readonly cacheRequests: Counter<'source' | 'result'>;
+  /** lienthong_audit_records_total{outcome}. */
+  readonly auditRecords: Counter<'outcome'>;
+}
+
+export function createMetrics(component: string): Metrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ component });
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    graphqlRequests: new Counter({
+      name: 'lienthong_graphql_requests_total',
+      help: 'GraphQL requests by outcome (ok, partial, denied, error).',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    requestDuration: new Histogram({
+      name: 'lienthong_request_duration_seconds',
+      help: 'Time from request received to response sent.',
+      labelNames: ['component'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    upstreamRequests: new Counter({
+      name: 'lienthong_upstream_requests_total',
+      help: 'HTTP requests made to a national database.',
+      labelNames: ['source'],
+      registers: [registry],
+    }),
+    cacheRequests: new Counter({
+      name: 'lienthong_cache_requests_total',
+      help: 'Cache lookups by source and result (hit, miss, error).',
+      labelNames: ['source', 'result'],
+      registers: [registry],
+    }),
+    auditRecords: new Counter({
+      name: 'lienthong_audit_records_total',
+      help: 'Audit records written, by outcome.',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+  };
+}
