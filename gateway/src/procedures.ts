@@ -1,0 +1,118 @@
+// The procedure registry (DESIGN.md "Purpose"): each procedure of the national catalogue names the
+// scopes it may use. A request's scopes in force are its token's scopes that its procedure allows,
+// plus the few scopes that are not bound to a purpose. Loaded once at start; a bad file stops the
+// process with one line per problem.
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { ConfigError } from '../../lib/errors.ts';
+import { isProcedureCode, PROCEDURE_CODE_FORMAT } from '../../lib/ids.ts';
+import { isScope, PURPOSE_FREE_SCOPES, SCOPES, type Scope } from '../../lib/scopes.ts';
+
+export const PROCEDURE_LEVELS = ['commune', 'province', 'ministry'] as const;
+export type ProcedureLevel = (typeof PROCEDURE_LEVELS)[number];
+
+export interface Procedure {
+  /** Code of the national catalogue of administrative procedures, e.g. "1.001193". */
+  readonly code: string;
+  /** Vietnamese name, as in the catalogue. */
+  readonly name: string;
+  /** The level of the agency that settles it. */
+  readonly level: ProcedureLevel;
+  readonly scopes: ReadonlySet<Scope>;
+}
+
+export interface ProcedureRegistry {
+  get(code: string): Procedure | undefined;
+  all(): readonly Procedure[];
+}
+
+/** The registry shipped with lienthong; PROCEDURES_FILE replaces it. */
+export const DEFAULT_PROCEDURES_FILE = fileURLToPath(
+  new URL('../../schema/procedures.json', import.meta.url),
+);
+
+const procedureSchema = z.strictObject({
+  code: z.string().refine(isProcedureCode, `must be ${PROCEDURE_CODE_FORMAT}`),
+  name: z.string().trim().min(1, 'must be a non-empty name').max(500),
+  level: z.enum(PROCEDURE_LEVELS),
+  scopes: z
+    .array(z.string().refine(isScope, `must be one of ${SCOPES.join(', ')}`))
+    .min(1, 'must name at least one scope'),
+});
+const registrySchema = z.array(procedureSchema).min(1, 'must list at least one procedure');
+
+export async function loadProcedureRegistry(
+  file: string = DEFAULT_PROCEDURES_FILE,
+): Promise<ProcedureRegistry> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ConfigError([`PROCEDURES_FILE: expected a readable procedure registry, got ${file} (${code})`]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError([`PROCEDURES_FILE: expected JSON, got ${file} that does not parse`]);
+  }
+  return parseProcedureRegistry(json, file);
+}
+
+/** Validates a registry's JSON; `source` names it in errors. */
+export function parseProcedureRegistry(json: unknown, source: string): ProcedureRegistry {
+  const parsed = registrySchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map(
+        (issue) =>
+          `PROCEDURES_FILE: expected a JSON array of { code, name, level, scopes } in ${source}; at ${formatPath(issue.path)}: ${issue.message}`,
+      ),
+    );
+  }
+  const byCode = new Map<string, Procedure>();
+  const duplicates: string[] = [];
+  for (const entry of parsed.data) {
+    if (byCode.has(entry.code)) duplicates.push(entry.code);
+    byCode.set(
+      entry.code,
+      Object.freeze({
+        code: entry.code,
+        name: entry.name.trim(),
+        level: entry.level,
+        scopes: new Set(entry.scopes as Scope[]),
+      }),
+    );
+  }
+  if (duplicates.length > 0) {
+    throw new ConfigError([
+      `PROCEDURES_FILE: expected unique codes in ${source}, got duplicates ${duplicates.join(', ')}`,
+    ]);
+  }
+  const all = Object.freeze([...byCode.values()]);
+  return { get: (code) => byCode.get(code), all: () => all };
+}
+
+/**
+ * The scopes a request may use: the token's scopes that the procedure allows, plus the token's
+ * purpose-free scopes. Without a procedure only the purpose-free ones remain.
+ */
+export function scopesInForce(
+  tokenScopes: Iterable<string>,
+  procedure: Procedure | undefined,
+): ReadonlySet<Scope> {
+  const inForce = new Set<Scope>();
+  for (const scope of tokenScopes) {
+    if (!isScope(scope)) continue;
+    if (PURPOSE_FREE_SCOPES.has(scope) || procedure?.scopes.has(scope)) inForce.add(scope);
+  }
+  return inForce;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.length === 0
+    ? 'the top level'
+    : path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+}
