@@ -94,9 +94,9 @@ export const env = {
       const ok = parts.every((p) => /^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(p));
       return ok ? parts : undefined;
     }, 'comma-separated host:port pairs'),
-  oneOf: <T extends string>(values: readonly T[], fallback: T) =>
+  oneOf: <const T extends string>(values: readonly T[], fallback: NoInfer<T>): EnvReader<T> =>
     withDefault(
-      optional((raw) => (values.includes(raw as T) ? (raw as T) : undefined), `one of ${values.join(', ')}`),
+      optional((raw): T | undefined => (values.includes(raw as T) ? (raw as T) : undefined), `one of ${values.join(', ')}`),
       fallback,
     ),
 } as const;
