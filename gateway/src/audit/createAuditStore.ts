@@ -1,0 +1,120 @@
+// The audit store the gateway calls: PostgreSQL when a DATABASE_URL is given, else the embedded PGlite
+// under data/; both run the same migrations and SQL. The factory wires the pieces: group commit for
+// appends, periodic checkpoints, and the readers.
+import type { JSONWebKeySet } from 'jose';
+import type { SigningKey } from '../../../lib/keys.ts';
+import type { Logger } from '../../../lib/logger.ts';
+import type { Metrics } from '../../../lib/metrics.ts';
+import { type AuditContent, normalizeRecord } from './chain.ts';
+import { AuditUnavailableError } from './errors.ts';
+import { exportRange } from './exportRange.ts';
+import { createGroupCommitter } from './groupCommit.ts';
+import { migrate } from './migrations.ts';
+import { queryEvents } from './queryEvents.ts';
+import { type OpenDatabaseOptions, openSqlDatabase, type SqlDatabase } from './sqlDatabase.ts';
+import type { AuditStore, StoredAuditRecord } from './types.ts';
+import { verifyLog } from './verifyLog.ts';
+import { checkpointIfBehind, writeBatch } from './writeBatch.ts';
+
+export interface AuditStoreOptions extends OpenDatabaseOptions {
+  /** The gateway's audit key; checkpoints are compact JWS signed with it. */
+  readonly checkpointKey: SigningKey;
+  /** Sign a checkpoint every this many records (across all writers); default 1 000, 0 = never by count. */
+  readonly checkpointEvery?: number;
+  /** Also sign one this often when records arrived since the last, in ms; default 60 000, 0 = never. */
+  readonly checkpointIntervalMs?: number;
+  /** Longest an append waits for its commit, in ms; default 5 000. */
+  readonly appendTimeoutMs?: number;
+  /** Most records per group-commit transaction; default 256. */
+  readonly maxBatch?: number;
+  /** Most records waiting to be written before appends are refused; default 10 000. */
+  readonly maxQueue?: number;
+  readonly logger: Logger;
+  readonly metrics?: Metrics;
+  /** Default: the system clock. */
+  readonly clock?: () => Date;
+}
+
+export async function createAuditStore(options: AuditStoreOptions): Promise<AuditStore> {
+  const db = await openSqlDatabase(options);
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db[Symbol.asyncDispose]();
+    throw error;
+  }
+  return auditStoreOn(db, options);
+}
+
+/** Builds the store over an open, migrated database, which it then owns and closes. */
+export function auditStoreOn(db: SqlDatabase, options: AuditStoreOptions): AuditStore {
+  const { logger, metrics, checkpointKey } = options;
+  const clock = options.clock ?? (() => new Date());
+  const writeOptions = { checkpointKey, checkpointEvery: options.checkpointEvery ?? 1_000, now: clock };
+  const committer = createGroupCommitter<AuditContent, StoredAuditRecord>({
+    write: async (batch) => {
+      const records = await writeBatch(db, batch, writeOptions);
+      for (const record of records) metrics?.auditRecords.labels(record.outcome).inc();
+      return records;
+    },
+    maxBatch: options.maxBatch ?? 256,
+    maxQueue: options.maxQueue ?? 10_000,
+    timeoutMs: options.appendTimeoutMs ?? 5_000,
+    onWriteError: (error, batchSize) =>
+      logger.error({ err: errorSummary(error), batchSize, database: db.kind }, 'audit batch not committed'),
+  });
+
+  const intervalMs = options.checkpointIntervalMs ?? 60_000;
+  const timer =
+    intervalMs > 0
+      ? setInterval(() => {
+          checkpointIfBehind(db, checkpointKey, clock).catch((error: unknown) =>
+            logger.warn({ err: errorSummary(error) }, 'audit checkpoint not written'),
+          );
+        }, intervalMs)
+      : undefined;
+  timer?.unref();
+
+  let closing: Promise<void> | undefined;
+  return {
+    append(record) {
+      let content: AuditContent;
+      try {
+        content = normalizeRecord(record, clock());
+      } catch (error) {
+        return Promise.reject(
+          new AuditUnavailableError(`the record is malformed (${(error as Error).message})`, {
+            cause: error,
+          }),
+        );
+      }
+      return committer.submit(content);
+    },
+    query: (filter, page = {}) => queryEvents(db, filter, page, { withOfficer: true }),
+    accessHistory: (subject, page = {}) => queryEvents(db, { subject }, page, { withOfficer: false }),
+    verify: (jwks?: JSONWebKeySet) => verifyLog(db, jwks ?? { keys: [checkpointKey.publicJwk] }),
+    async ping() {
+      try {
+        await db.query('SELECT 1');
+        return { ok: true, detail: db.kind };
+      } catch {
+        return { ok: false, detail: `${db.kind} unreachable` };
+      }
+    },
+    exportRange: (from, to) => exportRange(db, from, to),
+    [Symbol.asyncDispose]() {
+      closing ??= (async () => {
+        if (timer) clearInterval(timer);
+        await committer.close();
+        await db[Symbol.asyncDispose]();
+      })();
+      return closing;
+    },
+  };
+}
+
+// Database errors can quote parameters (identifiers); log only their class and code.
+function errorSummary(error: unknown): { name: string; code?: string } {
+  const { name, code } = error as { name?: string; code?: string };
+  return { name: name ?? 'Error', ...(code ? { code } : {}) };
+}

@@ -1,0 +1,149 @@
+// Verification: checks every checkpoint signature, then walks the whole chain in seq order inside one
+// read-only snapshot, recomputing each hash, comparing it with the signed checkpoints and with the
+// subject index, and stops at the first problem. Memory stays bounded whatever the log's size.
+import type { JSONWebKeySet } from 'jose';
+import { GENESIS_HASH } from './chain.ts';
+import { localKeySet, verifyCheckpoint } from './checkpoint.ts';
+import { type ChainRow, classifyBreak, type Problem } from './classifyBreak.ts';
+import { contentOfRow, RECORD_COLUMNS } from './recordRows.ts';
+import type { SqlDatabase, SqlExecutor } from './sqlDatabase.ts';
+import type { VerifyReport } from './types.ts';
+import { subjectIndexProblem } from './verifySubjects.ts';
+
+const PAGE = 1_000;
+const LOOK_AHEAD = 64;
+const SEEN_LIMIT = 10_000;
+
+interface SignedHeads {
+  readonly hashes: Map<number, string[]>;
+  readonly checked: number;
+  readonly maxSeq: number;
+  readonly bad?: Problem;
+}
+
+async function checkCheckpoints(tx: SqlExecutor, jwks: JSONWebKeySet): Promise<SignedHeads> {
+  const keys = localKeySet(jwks);
+  const { rows } = await tx.query('SELECT seq, jws FROM audit_checkpoints ORDER BY seq, id');
+  const hashes = new Map<number, string[]>();
+  let bad: Problem | undefined;
+  let maxSeq = 0;
+  for (const row of rows) {
+    const result = await verifyCheckpoint(String(row['jws']), keys);
+    if ('reason' in result) {
+      bad ??= {
+        seq: Number(row['seq']),
+        kind: 'bad-checkpoint',
+        detail: `checkpoint at record ${row['seq']}: ${result.reason}`,
+      };
+      continue;
+    }
+    const { seq, hash } = result.payload;
+    hashes.set(seq, [...(hashes.get(seq) ?? []), hash]);
+    maxSeq = Math.max(maxSeq, seq);
+  }
+  return { hashes, checked: rows.length, maxSeq, ...(bad ? { bad } : {}) };
+}
+
+async function fetchRows(tx: SqlExecutor, afterSeq: number): Promise<ChainRow[]> {
+  const { rows } = await tx.query(
+    `SELECT ${RECORD_COLUMNS} FROM audit_records WHERE seq > $1 ORDER BY seq LIMIT $2`,
+    [afterSeq, PAGE],
+  );
+  return rows.map((row) => ({
+    seq: Number(row['seq']),
+    prevHash: String(row['prev_hash']),
+    hash: String(row['hash']),
+    content: contentOfRow(row),
+  }));
+}
+
+const earliest = (a: Problem | undefined, b: Problem | undefined) =>
+  a && b ? (b.seq < a.seq ? b : a) : (a ?? b);
+
+async function walkChain(tx: SqlExecutor, signed: SignedHeads): Promise<VerifyReport> {
+  const head = (await tx.query('SELECT seq, hash FROM audit_head')).rows[0];
+  const headSeq = Number(head?.['seq'] ?? 0);
+  const seen = new Map<string, number>();
+  let buffer: ChainRow[] = [];
+  let fetchedTo = 0;
+  let exhausted = false;
+  let records = 0;
+  let expectedSeq = 1;
+  let expectedPrev = GENESIS_HASH;
+  let lastGoodCheckpoint = 0;
+  let indexProblem: Problem | undefined;
+  const report = (problem: Problem | undefined): VerifyReport => {
+    const first = earliest(problem, signed.bad);
+    return { ok: !first, records, checkpoints: signed.checked, ...(first ? { firstProblem: first } : {}) };
+  };
+
+  for (;;) {
+    if (!exhausted && buffer.length <= LOOK_AHEAD) {
+      const page = await fetchRows(tx, fetchedTo);
+      if (page.length < PAGE) exhausted = true;
+      if (page.length > 0) {
+        // Held until the walk reaches it: a break in the chain before it is the first problem.
+        indexProblem ??= await subjectIndexProblem(tx, page);
+        fetchedTo = page.at(-1)!.seq;
+        buffer = buffer.concat(page);
+      }
+    }
+    const row = buffer.shift();
+    if (!row) break;
+    records += 1;
+    const problem = classifyBreak(row, {
+      expectedSeq,
+      expectedPrev,
+      headSeq,
+      ahead: buffer.slice(0, LOOK_AHEAD),
+      seen,
+    });
+    if (problem) return report(problem);
+    const signedHashes = signed.hashes.get(row.seq);
+    if (signedHashes?.some((h) => h !== row.hash)) {
+      return report({
+        seq: lastGoodCheckpoint + 1,
+        kind: 'edited',
+        detail: `records ${lastGoodCheckpoint + 1}–${row.seq} were rewritten: record ${row.seq} does not match its signed checkpoint`,
+      });
+    }
+    if (signedHashes) lastGoodCheckpoint = row.seq;
+    if (indexProblem && indexProblem.seq <= row.seq) return report(indexProblem);
+    seen.set(row.hash, row.seq);
+    if (seen.size > SEEN_LIMIT) seen.delete(seen.keys().next().value!);
+    expectedSeq = row.seq + 1;
+    expectedPrev = row.hash;
+  }
+  const lastSeq = expectedSeq - 1;
+  if (indexProblem) return report(indexProblem);
+  if (signed.maxSeq > lastSeq) {
+    return report({
+      seq: lastSeq + 1,
+      kind: 'deleted',
+      detail: `a signed checkpoint covers records up to ${signed.maxSeq}, the log ends at ${lastSeq}`,
+    });
+  }
+  if (headSeq > lastSeq) {
+    return report({
+      seq: lastSeq + 1,
+      kind: 'deleted',
+      detail: `the chain head is record ${headSeq}, the log ends at ${lastSeq}`,
+    });
+  }
+  if (lastSeq > 0 && String(head?.['hash']) !== expectedPrev) {
+    return report({
+      seq: lastSeq,
+      kind: 'edited',
+      detail: `record ${lastSeq} does not match the chain head`,
+    });
+  }
+  return report(undefined);
+}
+
+export async function verifyLog(db: SqlDatabase, jwks: JSONWebKeySet): Promise<VerifyReport> {
+  return db.transaction(async (tx) => {
+    // One snapshot: writers appending meanwhile neither move the head nor add rows under the walk.
+    await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    return walkChain(tx, await checkCheckpoints(tx, jwks));
+  });
+}
