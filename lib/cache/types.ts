@@ -7,6 +7,11 @@
 export interface RecordKind {
   readonly source: string;
   readonly entity: string;
+  /**
+   * Version of the record's shape, part of the cache key; default 1. Bump it when the stored record
+   * changes shape, so that new code never reads old-shaped values.
+   */
+  readonly version?: number;
 }
 
 /** A record as it came from upstream, with when it was fetched (for provenance and staleness). */
@@ -25,8 +30,19 @@ export interface RecordCache extends AsyncDisposable {
   getMany<T>(kind: RecordKind, ids: readonly string[]): Promise<(CachedRecord<T> | undefined)[]>;
   /** Stores fetched records (null = not found, kept for the shorter negative TTL). Never throws. */
   setMany<T>(kind: RecordKind, entries: readonly { id: string; record: CachedRecord<T> }[]): Promise<void>;
-  /** Removes records (a change event, or an operator's eviction). */
+  /**
+   * Removes records (a change event, or an operator's eviction), here and in other replicas' in-process
+   * copies. Rejects when the shared store could not be reached, so that an operator learns the eviction
+   * did not happen; callers on a request path catch it.
+   */
   evict(kind: RecordKind, ids: readonly string[]): Promise<void>;
+  /**
+   * Cross-process stampede protection (optional: absent on caches that are not shared). Tries to take a
+   * short lock per id; true where this process won and should fetch, false where another process is
+   * fetching it. Never throws: when the store is unreachable every slot is true (fetch yourself).
+   * `setMany` of an id releases its lock.
+   */
+  acquireFetchLocks?(kind: RecordKind, ids: readonly string[]): Promise<boolean[]>;
 }
 
 /** The cache that holds nothing: every lookup misses. */
