@@ -145,3 +145,17 @@ export async function startSilentServer(): Promise<{ port: number } & AsyncDispo
 }
 
 export { run as execFileAsync };
+
+/** Retries check every intervalMs until it returns true; fails after attempts (no timing asserted). */
+export async function eventually(
+  check: () => Promise<boolean>,
+  what: string,
+  attempts = 200,
+  intervalMs = 50,
+) {
+  for (let i = 0; i < attempts; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new Error(`never happened: ${what}`);
+}
