@@ -1,6 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // graphql ships CommonJS (main) and ESM (module) builds. Node resolves both our imports and the
+  // Apollo packages' requires to the CommonJS one; Vite's resolver would pick the ESM one for our
+  // imports, giving two graphql instances ("from another module or realm") in tests only.
+  resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   test: {
     include: [
       'lib/**/*.test.ts',
