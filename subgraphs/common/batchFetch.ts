@@ -1,0 +1,19 @@
+// The mocks' batch endpoints all answer `{ "ketQua": [slot, …] }`, one slot per key in key order.
+import type { RequestOptions, UpstreamClient } from './upstreamClient.ts';
+import { UpstreamError } from './upstreamClient.ts';
+
+export async function postBatch<T>(
+  client: UpstreamClient,
+  source: string,
+  path: string,
+  body: unknown,
+  keyCount: number,
+  options: RequestOptions,
+): Promise<(T | null)[]> {
+  const answer = await client.postJson<{ ketQua?: unknown }>(path, body, options);
+  // A reply of the wrong shape is treated as an outage: its slots cannot be matched to the keys.
+  if (!Array.isArray(answer?.ketQua) || answer.ketQua.length !== keyCount) {
+    throw new UpstreamError(source, 'malformed');
+  }
+  return answer.ketQua as (T | null)[];
+}

@@ -1,0 +1,137 @@
+// The HTTP client of one national database. Every request is bounded three ways: a pool connection
+// limit (the upstream serves many gateways), the mocks' batch limit (callers batch at most 100 keys),
+// and a whole-request deadline. Failures become an UpstreamError that names no host, body or identifier.
+import type { Dispatcher } from 'undici';
+import { Pool, request } from 'undici';
+import type { Logger } from '../../lib/logger.ts';
+import type { Metrics } from '../../lib/metrics.ts';
+
+export type UpstreamFailure = 'timeout' | 'status' | 'network' | 'malformed';
+
+export class UpstreamError extends Error {
+  override readonly name = 'UpstreamError';
+  readonly source: string;
+  readonly failure: UpstreamFailure;
+  readonly status: number | undefined;
+  constructor(source: string, failure: UpstreamFailure, status?: number) {
+    super(`${source} upstream ${failure}${status === undefined ? '' : ` (HTTP ${status})`}`);
+    this.source = source;
+    this.failure = failure;
+    this.status = status;
+  }
+}
+
+export interface UpstreamClientOptions {
+  readonly source: string;
+  /** Base URL of the national database, e.g. http://127.0.0.1:4101. */
+  readonly baseUrl: string;
+  /** Sent as `Authorization: Bearer …`. */
+  readonly apiKey: string;
+  /** Upper bound on one request, from sending to the last body byte, in ms. */
+  readonly timeoutMs: number;
+  /** The pool (or, in tests, a MockAgent); the caller owns and closes it. */
+  readonly dispatcher: Dispatcher;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+}
+
+export interface RequestOptions {
+  /** Epoch ms after which the gateway no longer waits: the request is cut there if that is sooner. */
+  readonly deadline?: number | undefined;
+  /** The gateway's request id, for logs. */
+  readonly requestId?: string | undefined;
+}
+
+export interface UpstreamClient {
+  /** POSTs a JSON body and returns the parsed JSON answer. */
+  postJson<T>(path: string, body: unknown, options?: RequestOptions): Promise<T>;
+  /** GETs a JSON document. */
+  getJson<T>(path: string, options?: RequestOptions): Promise<T>;
+}
+
+export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const call = async <T>(method: 'GET' | 'POST', path: string, body: unknown, opts: RequestOptions = {}) => {
+    const started = performance.now();
+    const timeoutMs = effectiveTimeout(options.timeoutMs, opts.deadline);
+    options.metrics.upstreamRequests.inc({ source: options.source });
+    const log = { source: options.source, path, rid: opts.requestId };
+    try {
+      const response = await request(`${base}${path}`, {
+        method,
+        dispatcher: options.dispatcher,
+        headers: {
+          authorization: `Bearer ${options.apiKey}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        // undici's headersTimeout/bodyTimeout (300 s by default) bound only the gaps between bytes, so a
+        // slow-dripping upstream could hold a request for minutes: the signal bounds the whole exchange.
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (response.statusCode < 200 || response.statusCode >= 300) {
+        await response.body.dump();
+        throw new UpstreamError(options.source, 'status', response.statusCode);
+      }
+      const parsed = await response.body.json().catch(() => {
+        throw new UpstreamError(options.source, 'malformed');
+      });
+      options.logger.debug({ ...log, ms: Math.round(performance.now() - started) }, 'upstream request');
+      return parsed as T;
+    } catch (error) {
+      const failure = classify(options.source, error);
+      options.logger.warn(
+        {
+          ...log,
+          failure: failure.failure,
+          status: failure.status,
+          ms: Math.round(performance.now() - started),
+        },
+        'upstream request failed',
+      );
+      throw failure;
+    }
+  };
+  return {
+    postJson: (path, body, opts) => call('POST', path, body, opts),
+    getJson: (path, opts) => call('GET', path, undefined, opts),
+  };
+}
+
+/** The configured timeout, shortened to the gateway's deadline when that comes first (at least 1 ms). */
+export function effectiveTimeout(timeoutMs: number, deadline: number | undefined, now = Date.now()): number {
+  if (deadline === undefined) return timeoutMs;
+  return Math.max(1, Math.min(timeoutMs, deadline - now));
+}
+
+function classify(source: string, error: unknown): UpstreamError {
+  if (error instanceof UpstreamError) return error;
+  const name = (error as { name?: string }).name;
+  const code = (error as { code?: string }).code;
+  if (
+    name === 'TimeoutError' ||
+    name === 'AbortError' ||
+    (code?.startsWith('UND_ERR_') && code.includes('TIMEOUT'))
+  ) {
+    return new UpstreamError(source, 'timeout');
+  }
+  return new UpstreamError(source, 'network');
+}
+
+/** Connections per upstream per process: enough for concurrent batches, few enough not to swamp it. */
+export const DEFAULT_UPSTREAM_CONNECTIONS = 32;
+
+/** A keep-alive pool to one national database; the caller closes it. */
+export function createUpstreamPool(
+  baseUrl: string,
+  timeoutMs: number,
+  connections = DEFAULT_UPSTREAM_CONNECTIONS,
+): Pool {
+  return new Pool(new URL(baseUrl).origin, {
+    connections,
+    keepAliveTimeout: 10_000,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+}
