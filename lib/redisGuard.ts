@@ -24,8 +24,10 @@ export interface RedisGuardOptions {
 export interface RedisGuard {
   /** Runs fn under the deadline and breaker; rejects at once while the circuit is open. */
   run<T>(fn: () => Promise<T>): Promise<T>;
-  /** True while calls are being refused or failing (circuit open, or half-open and not yet recovered). */
+  /** True while calls are refused (circuit open, or half-open and not yet recovered). */
   isOpen(): boolean;
+  /** True while the circuit is not closed or the latest call failed: the dependency is unreliable now. */
+  degraded(): boolean;
   /** Subscribes to open/close changes; returns an unsubscribe function. */
   onChange(listener: (open: boolean) => void): () => void;
 }
@@ -38,9 +40,20 @@ export function createRedisGuard(options: RedisGuardOptions = {}): RedisGuard {
   // Aggressive: give up at the deadline even if the command is still pending inside ioredis.
   const deadline = timeout(options.timeoutMs ?? 250, TimeoutStrategy.Aggressive);
   const policy = wrap(breaker, deadline);
+  let lastFailed = false;
   return {
-    run: (fn) => policy.execute(() => fn()),
+    async run(fn) {
+      try {
+        const result = await policy.execute(() => fn());
+        lastFailed = false;
+        return result;
+      } catch (error) {
+        lastFailed = true;
+        throw error;
+      }
+    },
     isOpen: () => breaker.state !== CircuitState.Closed,
+    degraded: () => lastFailed || breaker.state !== CircuitState.Closed,
     onChange(listener) {
       const a = breaker.onBreak(() => listener(true));
       const b = breaker.onReset(() => listener(false));

@@ -153,7 +153,7 @@ export function createRedisRecordCache(options: RedisRecordCacheOptions): Shared
     },
 
     health: () =>
-      guard.isOpen() || redis.status !== 'ready'
+      guard.degraded() || redis.status !== 'ready'
         ? { ok: true, degraded: true, detail: 'redis unreachable: cache bypassed' }
         : { ok: true, detail: 'redis' },
 
