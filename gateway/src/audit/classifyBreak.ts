@@ -62,7 +62,7 @@ export function classifyBreak(row: ChainRow, ctx: BreakContext): Problem | undef
       detail: `record ${e} was chained after the record now at ${later.seq}`,
     };
   }
-  if (!linked && ctx.seen.get(row.prevHash) === e - 2) {
+  if (!linked && ctx.seen.get(row.prevHash) === e - 2 && selfConsistent(row, e - 1)) {
     return {
       seq: e - 1,
       kind: 'inserted',

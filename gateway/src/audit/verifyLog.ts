@@ -72,8 +72,9 @@ async function walkChain(tx: SqlExecutor, signed: SignedHeads): Promise<VerifyRe
   let expectedPrev = GENESIS_HASH;
   let lastGoodCheckpoint = 0;
   let indexProblem: Problem | undefined;
+  // On a tie the chain's own finding wins: it says more about what happened than the index does.
   const report = (problem: Problem | undefined): VerifyReport => {
-    const first = earliest(problem, signed.bad);
+    const first = earliest(earliest(problem, indexProblem), signed.bad);
     return { ok: !first, records, checkpoints: signed.checked, ...(first ? { firstProblem: first } : {}) };
   };
 
@@ -108,14 +109,15 @@ async function walkChain(tx: SqlExecutor, signed: SignedHeads): Promise<VerifyRe
       });
     }
     if (signedHashes) lastGoodCheckpoint = row.seq;
-    if (indexProblem && indexProblem.seq <= row.seq) return report(indexProblem);
+    // Reported once the record after it is accepted, since a chain break there may explain it.
+    if (indexProblem && indexProblem.seq < row.seq) return report(undefined);
     seen.set(row.hash, row.seq);
     if (seen.size > SEEN_LIMIT) seen.delete(seen.keys().next().value!);
     expectedSeq = row.seq + 1;
     expectedPrev = row.hash;
   }
   const lastSeq = expectedSeq - 1;
-  if (indexProblem) return report(indexProblem);
+  if (indexProblem) return report(undefined);
   if (signed.maxSeq > lastSeq) {
     return report({
       seq: lastSeq + 1,
