@@ -47,7 +47,7 @@ describe('readScopeRequirements', () => {
   it('treats @authenticated as met by any caller and @policy as met by none', () => {
     const requirements = readScopeRequirements(supergraph);
     expect(requirements.get('Citizen.nickname')).toEqual([[]]);
-    expect(requirements.get('Citizen.internalNote')).toEqual([['policy:internal']]);
+    expect(requirements.get('Citizen.internalNote')).toEqual([['@policy internal']]);
   });
 
   it('follows a renamed directive', () => {

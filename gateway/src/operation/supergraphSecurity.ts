@@ -140,7 +140,7 @@ function stringArgument(directive: DirectiveNode, name: string): string | undefi
 /**
  * The requirement the directives state, or undefined without any. @authenticated is met by every
  * caller (the gateway has already verified the token). @policy needs a policy engine lienthong does
- * not have, so its policies become names no token can hold: the field is always denied.
+ * not have, so its policies become names no token can hold ("@policy name"): the field is always denied.
  */
 function requirementOf(
   directives: readonly DirectiveNode[] | undefined,
@@ -155,7 +155,8 @@ function requirementOf(
     else {
       const argument = feature === 'requiresScopes' ? 'scopes' : 'policies';
       const sets = listOfLists(directive.arguments?.find((a) => a.name.value === argument)?.value);
-      own = feature === 'policy' ? sets.map((set) => set.map((p) => `policy:${p}`)) : sets;
+      // A space never occurs in a scope (the claim is space-separated), so no token can hold these.
+      own = feature === 'policy' ? sets.map((set) => set.map((p) => `@policy ${p}`)) : sets;
     }
     requirement = normalize(requirement ? allOf(requirement, own) : own);
   }
