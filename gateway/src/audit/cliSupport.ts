@@ -1,0 +1,41 @@
+// What the audit tools share: which database to open (DATABASE_URL, else the embedded store's
+// directory) and how to report a usage problem. The embedded store is locked by a running gateway, so
+// on it the tools run while the gateway is stopped.
+import { existsSync } from 'node:fs';
+import { migrate, openSqlDatabase, type SqlDatabase } from './index.ts';
+
+export const DEFAULT_DATA_DIR = 'data/audit';
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export async function openAuditDatabase(dataDir: string | undefined): Promise<SqlDatabase> {
+  const databaseUrl = process.env['DATABASE_URL'] || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new UsageError('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  const dir = dataDir ?? DEFAULT_DATA_DIR;
+  if (!databaseUrl && !existsSync(dir)) {
+    throw new UsageError(`no audit database: DATABASE_URL is unset and ${dir} does not exist`);
+  }
+  const db = await openSqlDatabase({ databaseUrl, dataDir: dir, statementTimeoutMs: 60_000 });
+  try {
+    await migrate(db);
+    return db;
+  } catch (error) {
+    await db[Symbol.asyncDispose]();
+    throw error;
+  }
+}
+
+/** Runs a tool: usage problems exit 2 with one line; anything else exits 2 with its message. */
+export async function runTool(name: string, main: () => Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await main();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${name}: ${message}\n`);
+    process.exitCode = 2;
+  }
+}
