@@ -14,7 +14,7 @@ export interface KeyValueCache<V = string> {
   get(key: string): Promise<V | undefined>;
   /** ttl in seconds; null = no expiry; undefined = the store's default. */
   set(key: string, value: V, options?: { ttl?: number | null }): Promise<void>;
-  delete(key: string): Promise<boolean | void>;
+  delete(key: string): Promise<boolean>;
 }
 
 export interface ApqStoreOptions {
