@@ -1,0 +1,120 @@
+// Records of the population database (CSDL quốc gia về dân cư): CongDan and HoGiaDinh.
+import { communesOf } from '../../lib/adminUnits/index.ts';
+import {
+  anchorIdOfHouseholdCode,
+  householdAnchor,
+  householdCode,
+  householdOf,
+  lineageRoot,
+  parentsOf,
+  spouseOf,
+} from './family.ts';
+import { Rng } from './hash.ts';
+import { ethnicity, familyName, isSouthern, personalName, religion } from './names.ts';
+import { birthDate, deathDate, decodePerson, exists, type Person } from './person.ts';
+import { addressIn, type DiaChi, homeProvince, residenceProvince, toDiaChi } from './places.ts';
+
+export interface CongDan {
+  soDinhDanh: string;
+  hoVaTen: string;
+  ngaySinh: string;
+  gioiTinh: 'NAM' | 'NU';
+  trangThai: 'CON_SONG' | 'DA_CHET';
+  ngayMat: string | null;
+  quocTich: string;
+  danToc: string;
+  tonGiao: string;
+  noiDangKyKhaiSinh: DiaChi;
+  queQuan: DiaChi;
+  noiThuongTru: DiaChi;
+  noiOHienTai: DiaChi | null;
+  maHoGiaDinh: string | null;
+  soDinhDanhCha: string | null;
+  soDinhDanhMe: string | null;
+  soDinhDanhVoChong: string | null;
+}
+
+export interface HoGiaDinh {
+  maHo: string;
+  soDinhDanhChuHo: string;
+  diaChi: DiaChi;
+  thanhVien: { soDinhDanh: string; quanHeVoiChuHo: 'CHU_HO' | 'VO' | 'CHONG' | 'CON' }[];
+}
+
+/** Full name: the family name comes down the father's line. */
+export function fullName(person: Person): string {
+  const root = lineageRoot(person);
+  const family = familyName(new Rng('family-name', root.id), isSouthern(homeProvince(root.province)));
+  return `${family} ${personalName(new Rng('name', person.id), person.sex, person.birthYear)}`;
+}
+
+/** Where the birth was registered: a commune of today's province that the old province became part of. */
+export function birthRegistrationPlace(person: Person): DiaChi {
+  const rng = new Rng('birth-place', person.id);
+  const commune = rng.pick(communesOf(homeProvince(person.province)));
+  return toDiaChi(commune, `UBND ${commune.nameWithType}`);
+}
+
+/** Permanent address of a household, or of someone outside any household. */
+export function homeAddress(anchor: Person): DiaChi {
+  const rng = new Rng('home', anchor.id);
+  return addressIn(residenceProvince(homeProvince(anchor.province), rng), rng);
+}
+
+export function permanentResidence(person: Person): DiaChi {
+  return homeAddress(householdAnchor(person) ?? person);
+}
+
+export function congDan(id: string): CongDan | null {
+  const person = decodePerson(id);
+  if (!person || !exists(person)) return null;
+  const root = lineageRoot(person);
+  const rootHome = homeProvince(root.province);
+  const died = deathDate(person);
+  const anchor = householdAnchor(person);
+  const parents = parentsOf(person);
+  const spouse = spouseOf(person);
+  const residence = permanentResidence(person);
+  const rng = new Rng('citizen', id);
+  return {
+    soDinhDanh: id,
+    hoVaTen: fullName(person),
+    ngaySinh: birthDate(person),
+    gioiTinh: person.sex === 'MALE' ? 'NAM' : 'NU',
+    trangThai: died ? 'DA_CHET' : 'CON_SONG',
+    ngayMat: died ?? null,
+    quocTich: 'Việt Nam',
+    danToc: ethnicity(new Rng('ethnicity', root.id), rootHome),
+    tonGiao: religion(new Rng('religion', root.id, rng.int(4) === 0 ? id : '')),
+    noiDangKyKhaiSinh: birthRegistrationPlace(person),
+    queQuan: addressIn(rootHome, new Rng('hometown', root.id)),
+    noiThuongTru: residence,
+    noiOHienTai: !died && rng.chance(0.12) ? temporaryResidence(person, residence, rng) : null,
+    maHoGiaDinh: anchor ? householdCode(anchor) : null,
+    soDinhDanhCha: parents?.father.id ?? null,
+    soDinhDanhMe: parents?.mother.id ?? null,
+    soDinhDanhVoChong: spouse?.id ?? null,
+  };
+}
+
+function temporaryResidence(person: Person, permanent: DiaChi, rng: Rng): DiaChi {
+  const province = rng.chance(0.6)
+    ? permanent.maTinh === '79'
+      ? '01'
+      : '79'
+    : homeProvince(person.province);
+  return addressIn(province, rng);
+}
+
+export function hoGiaDinh(maHo: string): HoGiaDinh | null {
+  const anchorId = anchorIdOfHouseholdCode(maHo);
+  const anchor = anchorId === undefined ? undefined : decodePerson(anchorId);
+  const household = anchor && householdOf(anchor);
+  if (!household) return null;
+  return {
+    maHo,
+    soDinhDanhChuHo: household.head.id,
+    diaChi: homeAddress(household.anchor),
+    thanhVien: household.members.map((m) => ({ soDinhDanh: m.person.id, quanHeVoiChuHo: m.relation })),
+  };
+}

@@ -1,0 +1,55 @@
+// Runs mocks as a process: `node mocks/main.ts population` runs one, `node mocks/main.ts all` runs
+// all five in one process, each on its own port (POPULATION_MOCK_PORT … RESULTS_MOCK_PORT).
+import { ConfigError } from '../lib/errors.ts';
+import { ensureDevKey, loadSigningKey, type SigningKey } from '../lib/keys.ts';
+import { createLogger } from '../lib/logger.ts';
+import { runMain } from '../lib/main.ts';
+import { isSource, SOURCES, type Source } from '../lib/topology.ts';
+import { readMockConfig } from './config.ts';
+import { createMock, type MockServer } from './createMock.ts';
+
+const arg = process.argv[2] ?? '';
+if (arg !== 'all' && !isSource(arg)) {
+  process.stderr.write(`usage: node mocks/main.ts <${SOURCES.join('|')}|all>\n`);
+  process.exit(64);
+}
+const sources: readonly Source[] = arg === 'all' ? SOURCES : [arg as Source];
+
+await runMain('mocks', async () => {
+  const config = readMockConfig(sources);
+  let registryKey: SigningKey | undefined;
+  if (sources.includes('results')) {
+    try {
+      registryKey = config.registryKeyFile
+        ? await loadSigningKey(config.registryKeyFile)
+        : await ensureDevKey('results-registry', 'EdDSA');
+    } catch (error) {
+      throw new ConfigError([
+        `RESULTS_REGISTRY_KEY_FILE: expected a readable private JWK with kid and alg, got an unusable file (${(error as Error).message})`,
+      ]);
+    }
+  }
+  const servers: MockServer[] = [];
+  try {
+    for (const source of sources) {
+      servers.push(
+        await createMock({
+          source,
+          port: config.ports[source],
+          apiKey: config.apiKey,
+          faults: config.faults,
+          logger: createLogger({ name: `mock-${source}` }),
+          registryKey,
+        }),
+      );
+    }
+  } catch (error) {
+    await Promise.all(servers.map((s) => s.close()));
+    throw error;
+  }
+  return {
+    [Symbol.asyncDispose]: async () => {
+      await Promise.all(servers.map((s) => s.close()));
+    },
+  };
+});
