@@ -1,0 +1,57 @@
+// IssuedResult: translated field by field from the registry record; the subject is passed on as a
+// reference to the population or business subgraph.
+import { isResultCode } from '../../../lib/ids.ts';
+import { type Loaded, recordOf } from '../../common/recordLoader.ts';
+import { hasScopes } from '../../common/scopeGuard.ts';
+import type { ResultsContext } from '../context.ts';
+import type { KetQua } from '../datasources/types.ts';
+import { RESULT_STATUS, SUBJECT_KIND } from '../datasources/verifyAttestation.ts';
+
+export interface ResultParent {
+  readonly code: string;
+  readonly loaded?: Loaded<KetQua> | null;
+}
+
+function fromRecord<R>(pick: (record: KetQua) => R) {
+  return async (parent: ResultParent, _args: unknown, context: ResultsContext): Promise<R | null> => {
+    const record = await recordOf(parent, context.loaders.result, parent.code);
+    return record ? pick(record) : null;
+  };
+}
+
+export const statusOf = (record: KetQua): string => RESULT_STATUS[record.trangThai] ?? record.trangThai;
+
+export const resultResolvers = {
+  async __resolveReference(
+    reference: { code: string },
+    context: ResultsContext,
+  ): Promise<ResultParent | null> {
+    if (!isResultCode(reference.code)) return null;
+    // Without the scope every field is refused anyway: do not touch the registry for it.
+    if (!hasScopes(context.scopes, 'results:read')) return { code: reference.code };
+    const loaded = await context.loaders.result.load(reference.code);
+    return loaded ? { code: reference.code, loaded } : null;
+  },
+  code: (parent: ResultParent) => parent.code,
+  procedureCode: fromRecord((r) => r.maThuTuc),
+  procedureName: fromRecord((r) => r.tenThuTuc),
+  title: fromRecord((r) => r.trichYeu),
+  issuingAgency: fromRecord((r) =>
+    r.coQuanCap ? { code: r.coQuanCap.ma, name: r.coQuanCap.ten, provinceCode: r.coQuanCap.maTinh } : null,
+  ),
+  issuedAt: fromRecord((r) => r.ngayCap),
+  validUntil: fromRecord((r) => r.coGiaTriDen),
+  status: fromRecord(statusOf),
+  supersededBy: fromRecord((r) => (r.maKetQuaThayThe ? { code: r.maKetQuaThayThe } : null)),
+  subject: fromRecord((r) =>
+    r.doiTuong
+      ? {
+          kind: SUBJECT_KIND[r.doiTuong.loai] ?? 'CITIZEN',
+          citizen: r.doiTuong.loai === 'CONG_DAN' ? { id: r.doiTuong.ma } : null,
+          enterprise: r.doiTuong.loai === 'DOANH_NGHIEP' ? { code: r.doiTuong.ma } : null,
+        }
+      : null,
+  ),
+  documentSha256: fromRecord((r) => r.maBamTaiLieu),
+  attestation: fromRecord((r) => r.chuKy),
+};
