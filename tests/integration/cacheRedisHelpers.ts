@@ -159,3 +159,42 @@ export async function eventually(
   }
   throw new Error(`never happened: ${what}`);
 }
+
+export interface RedisClusterProcesses extends AsyncDisposable {
+  /** host:port of each master. */
+  readonly nodes: string[];
+}
+
+/** A 3-master Redis Cluster of private redis-server processes (no replicas), ready to serve. */
+export async function startRedisCluster(): Promise<RedisClusterProcesses> {
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = await mkdtemp(join(tmpdir(), 'lienthong-cluster-'));
+  const servers: RedisProcess[] = [];
+  const dispose = async () => {
+    for (const server of servers) await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; i < 3; i++) {
+      const nodeDir = join(dir, `n${i}`);
+      await (await import('node:fs/promises')).mkdir(nodeDir);
+      servers.push(
+        await startRedisServer(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'], nodeDir),
+      );
+    }
+    const nodes = servers.map((s) => `127.0.0.1:${s.port}`);
+    await run('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes']);
+    for (const server of servers) {
+      await eventually(async () => {
+        const { stdout } = await run('redis-cli', ['-p', String(server.port), 'cluster', 'info']);
+        return stdout.includes('cluster_state:ok');
+      }, 'cluster state ok');
+    }
+    return { nodes, [Symbol.asyncDispose]: dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}
