@@ -17,13 +17,24 @@ export function readEnv<S extends EnvSpec>(spec: S, env: NodeJS.ProcessEnv = pro
       values[name] = read(raw === '' ? undefined : raw, name);
     } catch (error) {
       const shown =
-        raw === undefined ? 'nothing' : JSON.stringify(raw.length > 80 ? `${raw.slice(0, 80)}…` : raw);
+        raw === undefined
+          ? 'nothing'
+          : isSecret(read)
+            ? `a value of ${raw.length} characters (not shown)`
+            : JSON.stringify(raw.length > 80 ? `${raw.slice(0, 80)}…` : raw);
       problems.push(`${name}: expected ${(error as Error).message}, got ${shown}`);
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(values) as EnvValues<S>;
 }
+
+/** Wraps a reader whose raw value (a key, a secret) must never be echoed in a configuration error. */
+export function secret<T>(reader: EnvReader<T>): EnvReader<T> {
+  return Object.assign((raw: string | undefined, name: string) => reader(raw, name), { secret: true });
+}
+
+const isSecret = (reader: EnvReader<unknown>): boolean => (reader as { secret?: boolean }).secret === true;
 
 function optional<T>(parse: (raw: string) => T, expected: string): EnvReader<T | undefined> {
   return (raw) => {

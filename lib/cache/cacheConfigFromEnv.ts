@@ -2,7 +2,7 @@
 // rate limiter and APQ store). Settings that isolate tenants or protect citizens' data (key prefix,
 // encryption keys) have no silent default outside dev mode.
 
-import { type EnvReader, env, readEnv } from '../env.ts';
+import { type EnvReader, env, readEnv, secret } from '../env.ts';
 import { ConfigError } from '../errors.ts';
 import { DEV_KEY_DIR } from '../keys.ts';
 import { loadDevCacheKeys } from './devCacheKeys.ts';
@@ -85,8 +85,8 @@ const spec = {
   CACHE_TTL_JITTER: ratio,
   CACHE_MAX_ENTRIES: env.integer(10_000, 1, 10_000_000),
   CACHE_LOCAL_TTL_MS: env.integer(1000, 0, 3_600_000),
-  CACHE_ENCRYPTION_KEYS: encryptionKeys,
-  CACHE_ID_HASH_KEY: secret32,
+  CACHE_ENCRYPTION_KEYS: secret(encryptionKeys),
+  CACHE_ID_HASH_KEY: secret(secret32),
 } as const;
 
 export interface CacheConfigOptions {
