@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { communesOf, PROVINCES } from '../../lib/adminUnits/index.ts';
+import { parseCitizenId } from '../../lib/ids.ts';
+import { householdCode } from './family.ts';
+import { decodePerson, REFERENCE_DATE } from './person.ts';
+import { homeProvince } from './places.ts';
+import { congDan, hoGiaDinh } from './population.ts';
+import { sampleCitizenIds } from './samples.ts';
+
+const ids = sampleCitizenIds(4000, 'population');
+const records = ids.map((id) => [id, congDan(id)] as const);
+const provinceCodes = new Set(PROVINCES.map((p) => p.code));
+
+function expectAddress(address: { maTinh: string; maXa: string; tenXa: string } | null) {
+  if (address === null) return;
+  expect(provinceCodes.has(address.maTinh)).toBe(true);
+  expect(communesOf(address.maTinh).some((c) => c.code === address.maXa && c.name === address.tenXa)).toBe(
+    true,
+  );
+}
+
+describe('congDan', () => {
+  it('is deterministic', () => {
+    for (const id of ids.slice(0, 300)) expect(congDan(id)).toEqual(congDan(id));
+  });
+
+  it('leaves a few percent of well-formed ids not found', () => {
+    const missing = records.filter(([, r]) => r === null).length / records.length;
+    expect(missing).toBeGreaterThan(0.01);
+    expect(missing).toBeLessThan(0.06);
+  });
+
+  it('agrees with the id: birth year, sex, birth registration province', () => {
+    for (const [id, record] of records) {
+      if (!record) continue;
+      const parts = parseCitizenId(id, new Date('2399-01-01'))!;
+      expect(record.ngaySinh.slice(0, 4)).toBe(String(parts.birthYear));
+      expect(record.gioiTinh).toBe(parts.sex === 'MALE' ? 'NAM' : 'NU');
+      expect(record.noiDangKyKhaiSinh.maTinh).toBe(homeProvince(parts.provinceCode));
+      expect(record.hoVaTen).toMatch(/^\p{Lu}\p{Ll}* (\p{Lu}\p{Ll}* )?\p{Lu}\p{Ll}*$/u);
+      for (const a of [record.noiDangKyKhaiSinh, record.queQuan, record.noiThuongTru, record.noiOHienTai])
+        expectAddress(a);
+    }
+  });
+
+  it('records deaths after births, before the reference date, with no household', () => {
+    const dead = records.filter(([, r]) => r?.trangThai === 'DA_CHET').map(([, r]) => r!);
+    expect(dead.length).toBeGreaterThan(50);
+    for (const r of dead) {
+      expect(r.ngayMat! > r.ngaySinh).toBe(true);
+      expect(r.ngayMat! < REFERENCE_DATE).toBe(true);
+      expect(r.maHoGiaDinh).toBeNull();
+    }
+    const alive = records.filter(([, r]) => r?.trangThai === 'CON_SONG');
+    for (const [, r] of alive) expect(r!.ngayMat).toBeNull();
+  });
+
+  it('is mostly Kinh and mostly without religion, with some of the others', () => {
+    const found = records.filter(([, r]) => r).map(([, r]) => r!);
+    const kinh = found.filter((r) => r.danToc === 'Kinh').length / found.length;
+    const none = found.filter((r) => r.tonGiao === 'Không').length / found.length;
+    expect(kinh).toBeGreaterThan(0.75);
+    expect(kinh).toBeLessThan(0.98);
+    expect(none).toBeGreaterThan(0.7);
+    expect(new Set(found.map((r) => r.hoVaTen.split(' ')[0])).size).toBeGreaterThan(15);
+  });
+
+  it('links agree both ways: spouse, parents, household', () => {
+    for (const [id, r] of records) {
+      if (!r) continue;
+      if (r.soDinhDanhVoChong) expect(congDan(r.soDinhDanhVoChong)?.soDinhDanhVoChong).toBe(id);
+      if (r.soDinhDanhCha) {
+        const father = congDan(r.soDinhDanhCha)!;
+        expect(father.gioiTinh).toBe('NAM');
+        expect(father.soDinhDanhVoChong).toBe(r.soDinhDanhMe);
+        expect(r.hoVaTen.split(' ')[0]).toBe(father.hoVaTen.split(' ')[0]);
+      }
+      if (r.maHoGiaDinh) {
+        const household = hoGiaDinh(r.maHoGiaDinh)!;
+        expect(household.thanhVien.map((m) => m.soDinhDanh)).toContain(id);
+        expect(household.diaChi).toEqual(r.noiThuongTru);
+        for (const member of household.thanhVien)
+          expect(congDan(member.soDinhDanh)?.maHoGiaDinh).toBe(r.maHoGiaDinh);
+      }
+    }
+  });
+});
+
+describe('hoGiaDinh', () => {
+  it('is null for codes that decode to no household', () => {
+    expect(hoGiaDinh('abc')).toBeNull();
+    const single = ids.map((id) => decodePerson(id)!).find((p) => p.birthYear > 2020)!;
+    expect(hoGiaDinh(householdCode(single))).toBeNull();
+  });
+});

@@ -1,0 +1,21 @@
+// Well-formed identifiers drawn from a seed, for the generator's property tests and for finding
+// fixture identifiers. Not used when serving.
+import { Rng } from './hash.ts';
+import { makePerson, REFERENCE_YEAR } from './person.ts';
+import { OLD_PROVINCE_CODES } from './places.ts';
+
+/** `count` well-formed citizen ids born 1920 to the reference year. */
+export function sampleCitizenIds(count: number, seed: string | number = 1): string[] {
+  const rng = new Rng('samples', seed);
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const person = makePerson(
+      rng.pick(OLD_PROVINCE_CODES),
+      rng.chance(0.5) ? 'MALE' : 'FEMALE',
+      rng.between(1920, REFERENCE_YEAR),
+      rng.int(1_000_000),
+    );
+    ids.push(person.id);
+  }
+  return ids;
+}
