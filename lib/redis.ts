@@ -88,7 +88,11 @@ export function createRedisClient(options: RedisClientOptions): RedisClient {
 function attachLogging(client: RedisClient, logger: Logger): void {
   let down = false;
   client.on('error', (error: Error) => {
-    if (!down) logger.warn({ err: { message: error.message } }, 'redis unavailable; cache falls back');
+    if (!down)
+      logger.warn(
+        { err: { message: error.message } },
+        'redis unavailable; its users fall back until it returns',
+      );
     down = true;
   });
   client.on('ready', () => {

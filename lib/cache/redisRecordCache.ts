@@ -134,14 +134,15 @@ export function createRedisRecordCache(options: RedisRecordCacheOptions): Shared
 
     async acquireFetchLocks(kind, ids) {
       const keys = keysOf(kind, ids).map(lockKeyOf);
+      const groups = groupBySlot(redis, keys);
       try {
         const replies = await guard.run(() =>
-          execGroups(redis, keys, groupBySlot(redis, keys), (pipeline, indices) => {
+          execGroups(redis, keys, groups, (pipeline, indices) => {
             for (const i of indices) pipeline.set(keys[i] as string, '1', 'PX', lockTtlMs, 'NX');
           }),
         );
         const won = new Array<boolean>(keys.length).fill(true);
-        groupBySlot(redis, keys).forEach((indices, g) => {
+        groups.forEach((indices, g) => {
           indices.forEach((i, j) => {
             won[i] = replies[g]?.[j] === 'OK';
           });
