@@ -5,7 +5,6 @@ import {
   GraphQLError,
   type GraphQLOutputType,
   type GraphQLSchema,
-  isAbstractType,
   isInterfaceType,
   isListType,
   isNonNullType,
@@ -26,7 +25,7 @@ export function applyDenials<R extends ResultLike>(
   result: R,
   denied: readonly DeniedField[],
   schema: GraphQLSchema,
-): R {
+): R & ResultLike {
   if (result.data === null || result.data === undefined) return result;
   const data = structuredClone(result.data) as Record<string, unknown>;
   const errors: GraphQLError[] = [];
@@ -58,8 +57,15 @@ class DenialWalker {
     const coordinate = this.#denial.fieldPath[depth]!;
     const key = this.#denial.responsePath[depth]!;
     const dot = coordinate.indexOf('.');
-    if (!this.#matchesType(object, coordinate.slice(0, dot))) return false;
-    const fieldType = this.#fieldType(coordinate.slice(0, dot), coordinate.slice(dot + 1));
+    // Below an abstract type the object carries its runtime type; elsewhere its type is the static one.
+    const runtime = object[TYPENAME_ALIAS];
+    if (typeof runtime === 'string' && !this.#denial.objectTypes[depth]!.includes(runtime)) return false;
+    // An implementation may narrow an interface field to non-null: nullability is the runtime type's.
+    const fieldName = coordinate.slice(dot + 1);
+    const fieldType = this.#fieldType(
+      typeof runtime === 'string' ? runtime : coordinate.slice(0, dot),
+      fieldName,
+    );
     if (depth === this.#denial.fieldPath.length - 1) {
       object[key] = null;
       const error = forbidden(
@@ -94,16 +100,6 @@ class DenialWalker {
     }
     if (typeof value !== 'object') return false;
     return this.descend(value as Record<string, unknown>, depth + 1, path);
-  }
-
-  /** Below an abstract type the object carries its runtime type; elsewhere the static type decides. */
-  #matchesType(object: Record<string, unknown>, typeName: string): boolean {
-    const runtime = object[TYPENAME_ALIAS];
-    if (typeof runtime !== 'string' || runtime === typeName) return true;
-    const expected = this.#schema.getType(typeName);
-    const actual = this.#schema.getType(runtime);
-    if (!expected || !isObjectType(actual)) return false;
-    return isAbstractType(expected) && this.#schema.isSubType(expected, actual);
   }
 
   #fieldType(typeName: string, fieldName: string): GraphQLOutputType {

@@ -64,6 +64,7 @@ describe('authorizeOperation', () => {
         coordinate: 'Citizen.religion',
         missingScopes: ['population:sensitive'],
         fieldPath: ['Query.citizen', 'Citizen.religion'],
+        objectTypes: [['Query'], ['Citizen']],
       },
     ]);
     expect(result.servedCoordinates).not.toContain('Citizen.religion');

@@ -38,8 +38,13 @@ export interface DeniedField {
   readonly coordinate: string;
   /** The scopes that would have allowed it (the cheapest alternative). */
   readonly missingScopes: readonly string[];
-  /** The coordinate of each step of responsePath, for null propagation and type checks. */
+  /** The coordinate of each step of responsePath, for null propagation. */
   readonly fieldPath: readonly string[];
+  /**
+   * For each step, the object types the selection applies to (its enclosing type conditions): below
+   * an abstract type, a denial concerns only objects of these types.
+   */
+  readonly objectTypes: readonly (readonly string[])[];
 }
 
 export interface AuthorizeOperationInput {
@@ -80,6 +85,7 @@ interface Walk {
 interface Step {
   readonly key: string;
   readonly coordinate: string;
+  readonly objectTypes: readonly string[];
 }
 
 export function authorizeOperation(input: AuthorizeOperationInput): AuthorizedOperation {
@@ -98,7 +104,7 @@ export function authorizeOperation(input: AuthorizeOperationInput): AuthorizedOp
     spreading: [],
     budget: input.maxSelections ?? 20_000,
   };
-  const root = walkSelectionSet(operation.selectionSet, rootType, [], walk);
+  const root = walkSelectionSet(operation.selectionSet, rootType, [], walk, [rootType.name]);
   const empty = root.selections.length === 0;
   const selectionSet: SelectionSetNode = {
     kind: Kind.SELECTION_SET,
@@ -124,6 +130,7 @@ function walkSelectionSet(
   parentType: GraphQLCompositeType,
   path: readonly Step[],
   walk: Walk,
+  objectTypes: readonly string[],
 ): Walked {
   const selections: SelectionNode[] = [];
   let denials = false;
@@ -139,7 +146,7 @@ function walkSelectionSet(
     const directives =
       inclusion === 'included' ? withoutConditions(selection.directives) : selection.directives;
     if (selection.kind === Kind.FIELD) {
-      const field = walkField({ ...selection, directives }, parentType, path, walk);
+      const field = walkField({ ...selection, directives }, parentType, path, walk, objectTypes);
       denials ||= field.denied;
       if (field.node) selections.push(field.node);
       continue;
@@ -160,7 +167,14 @@ function walkSelectionSet(
     }
     const narrowed = typeCondition ? walk.schema.getType(typeCondition.name.value) : parentType;
     if (!narrowed || !isCompositeType(narrowed)) throw new Error('fragment on an unknown type');
-    const inner = walkSelectionSet(body, narrowed, path, walk);
+    const applies = objectTypesOf(walk.schema, narrowed);
+    const inner = walkSelectionSet(
+      body,
+      narrowed,
+      path,
+      walk,
+      objectTypes.filter((t) => applies.includes(t)),
+    );
     if (selection.kind === Kind.FRAGMENT_SPREAD) walk.spreading.pop();
     denials ||= inner.denials;
     if (inner.selections.length === 0) continue;
@@ -179,6 +193,7 @@ function walkField(
   parentType: GraphQLCompositeType,
   path: readonly Step[],
   walk: Walk,
+  objectTypes: readonly string[],
 ): { node: FieldNode | undefined; denied: boolean } {
   const name = node.name.value;
   if (name === '__typename') return { node, denied: false };
@@ -196,6 +211,7 @@ function walkField(
         coordinate,
         missingScopes: missingScopes(requirement, walk.scopes),
         fieldPath: [...path.map((s) => s.coordinate), coordinate],
+        objectTypes: [...path.map((s) => s.objectTypes), objectTypes],
       });
     }
     return { node: undefined, denied: true };
@@ -203,7 +219,14 @@ function walkField(
   if (!name.startsWith('__')) walk.served.add(coordinate);
   if (!node.selectionSet) return { node, denied: false };
   const type = getNamedType(definition.type) as GraphQLCompositeType;
-  const inner = walkSelectionSet(node.selectionSet, type, [...path, { key, coordinate }], walk);
+  const step = { key, coordinate, objectTypes };
+  const inner = walkSelectionSet(
+    node.selectionSet,
+    type,
+    [...path, step],
+    walk,
+    objectTypesOf(walk.schema, type),
+  );
   const selections = inner.selections;
   // An empty selection set is invalid; and below an abstract type, applyDenials needs the runtime
   // type to tell which objects a denial applies to.
@@ -224,6 +247,16 @@ function fieldDefinition(
     if (name === '__type') return TypeMetaFieldDef;
   }
   return isObjectType(parentType) || isInterfaceType(parentType) ? parentType.getFields()[name] : undefined;
+}
+
+/** The object types a value of `type` can have, sorted. */
+function objectTypesOf(schema: GraphQLSchema, type: GraphQLCompositeType): string[] {
+  if (isAbstractType(type))
+    return schema
+      .getPossibleTypes(type)
+      .map((t) => t.name)
+      .sort();
+  return [type.name];
 }
 
 /** Drops variable definitions the rewrite no longer uses (an unused variable fails validation). */

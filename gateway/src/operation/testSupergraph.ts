@@ -3,7 +3,19 @@
 // mutation, @authenticated and @policy), so the operation tests do not depend on schema/ as it evolves.
 import { composeServices } from '@apollo/composition';
 import { ApolloGateway } from '@apollo/gateway';
-import { type GraphQLSchema, parse } from 'graphql';
+import {
+  type DocumentNode,
+  type ExecutionResult,
+  execute,
+  type GraphQLOutputType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  isEnumType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  parse,
+} from 'graphql';
 import { stripSecurityFeatures } from './supergraphSecurity.ts';
 
 const LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@requiresScopes", "@authenticated", "@policy"])`;
@@ -95,4 +107,50 @@ export async function apiSchemaOf(supergraphSdl: string): Promise<GraphQLSchema>
   } finally {
     await gateway.stop();
   }
+}
+
+/**
+ * Executes against the API schema with made-up data: every string is "V:<coordinate>" (so a leaked
+ * value names the field it came from), nullable lists hold a null, and abstract types resolve to a
+ * member chosen by the list index. Deterministic: the same path always gives the same value.
+ */
+export async function executeWithFakeData(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> = {},
+  guard?: (info: GraphQLResolveInfo) => void,
+): Promise<ExecutionResult> {
+  return execute({
+    schema,
+    document,
+    variableValues: variables,
+    fieldResolver: (_source, _args, _context, info) => {
+      guard?.(info);
+      return fakeValue(info.returnType, info);
+    },
+    typeResolver: (value, _context, info, abstractType) => {
+      const members = info.schema.getPossibleTypes(abstractType);
+      // Items 0 and 2 of [item, null, item], and 0 and 1 of [item, item], get different members.
+      const index = (value as { index?: number }).index ?? 0;
+      return members[(index + Math.floor(index / 2)) % members.length]!.name;
+    },
+  }) as Promise<ExecutionResult>;
+}
+
+function fakeValue(type: GraphQLOutputType, info: GraphQLResolveInfo): unknown {
+  if (isNonNullType(type)) return fakeValue(type.ofType, info);
+  if (isListType(type)) {
+    const item = (index: number) => {
+      const value = fakeValue(type.ofType, info);
+      return value !== null && typeof value === 'object' ? { index } : value;
+    };
+    return isNonNullType(type.ofType) ? [item(0), item(1)] : [item(0), null, item(2)];
+  }
+  if (isEnumType(type)) return type.getValues()[0]!.value;
+  if (isLeafType(type)) {
+    if (type.name === 'Boolean') return true;
+    if (type.name === 'Int' || type.name === 'Float') return 1;
+    return `V:${info.parentType.name}.${info.fieldName}`;
+  }
+  return {};
 }
