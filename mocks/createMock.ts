@@ -45,6 +45,8 @@ export interface MockServer extends AsyncDisposable {
   resetStats(): void;
   faults(): Faults;
   setFaults(faults: Partial<Faults>): Faults;
+  /** Requests currently held open by a timeout fault. */
+  heldRequests(): number;
   /** Marks a record changed (phienBan + 1) and publishes the event; throws when there is no such record. */
   touch(entity: string, id: string): ChangeEvent;
   close(): Promise<void>;
@@ -92,6 +94,7 @@ export async function createMock(options: CreateMockOptions): Promise<MockServer
     resetStats: () => stats.reset(),
     faults: () => faults.get(),
     setFaults: (patch) => faults.set(patch),
+    heldRequests: () => faults.heldCount(),
     touch: (entity, id) => {
       const outcome = touchRecord(deps, entity, id);
       if (typeof outcome === 'string') throw new Error(`touch: ${outcome} (${entity})`);

@@ -1,6 +1,6 @@
 // The results registry's state: synthetic results (data/results.ts) plus, in memory, the results
 // issued through the write API and the revocations and supersessions of any result. Every result
-// is served with `chuKy`, a compact JWS (EdDSA) by the registry's key over its fields.
+// is served with `chuKy`, a compact JWS (EdDSA) by the registry's key over its fields (plus `iat`).
 import { CompactSign, type JSONWebKeySet } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
@@ -166,7 +166,10 @@ export class ResultsRegistry {
 
   async #sign(base: KetQuaBase): Promise<KetQua> {
     const fields = signedFields(base);
-    const payload = JSON.stringify(fields);
+    const version = this.#changes.version(LOAI_KET_QUA, base.maKetQua);
+    // iat is the time of the version signed, so the same version always carries the same signature.
+    const iat = Math.floor(Date.parse(version.capNhatLuc) / 1000);
+    const payload = JSON.stringify({ ...fields, iat });
     let chuKy = this.#signatures.get(payload);
     if (chuKy === undefined) {
       chuKy = await new CompactSign(new TextEncoder().encode(payload))
@@ -174,7 +177,7 @@ export class ResultsRegistry {
         .sign(this.#key.privateKey);
       this.#signatures.set(payload, chuKy);
     }
-    return { ...fields, chuKy, ...this.#changes.version(LOAI_KET_QUA, base.maKetQua) };
+    return { ...fields, chuKy, ...version };
   }
 }
 
