@@ -4,7 +4,7 @@
 import type { JSONWebKeySet } from 'jose';
 import { GENESIS_HASH } from './chain.ts';
 import { localKeySet, verifyCheckpoint } from './checkpoint.ts';
-import { type ChainRow, classifyBreak, type Problem } from './classifyBreak.ts';
+import { type ChainRow, classifyBreak, type Problem, selfConsistent } from './classifyBreak.ts';
 import { contentOfRow, RECORD_COLUMNS } from './recordRows.ts';
 import type { SqlDatabase, SqlExecutor } from './sqlDatabase.ts';
 import type { VerifyReport } from './types.ts';
@@ -65,6 +65,7 @@ async function walkChain(tx: SqlExecutor, signed: SignedHeads): Promise<VerifyRe
   const headSeq = Number(head?.['seq'] ?? 0);
   const seen = new Map<string, number>();
   let buffer: ChainRow[] = [];
+  let pos = 0;
   let fetchedTo = 0;
   let exhausted = false;
   let records = 0;
@@ -79,27 +80,28 @@ async function walkChain(tx: SqlExecutor, signed: SignedHeads): Promise<VerifyRe
   };
 
   for (;;) {
-    if (!exhausted && buffer.length <= LOOK_AHEAD) {
+    if (!exhausted && buffer.length - pos <= LOOK_AHEAD) {
       const page = await fetchRows(tx, fetchedTo);
       if (page.length < PAGE) exhausted = true;
       if (page.length > 0) {
         // Held until the walk reaches it: a break in the chain before it is the first problem.
         indexProblem ??= await subjectIndexProblem(tx, page);
         fetchedTo = page.at(-1)!.seq;
-        buffer = buffer.concat(page);
+        buffer = buffer.slice(pos).concat(page);
+        pos = 0;
       }
     }
-    const row = buffer.shift();
+    const row = buffer[pos];
     if (!row) break;
+    pos += 1;
     records += 1;
-    const problem = classifyBreak(row, {
-      expectedSeq,
-      expectedPrev,
-      headSeq,
-      ahead: buffer.slice(0, LOOK_AHEAD),
-      seen,
-    });
-    if (problem) return report(problem);
+    // The common case costs one hash; only a break pays for the look-ahead and classification.
+    const intact = row.seq === expectedSeq && row.prevHash === expectedPrev && selfConsistent(row);
+    if (!intact) {
+      const ahead = buffer.slice(pos, pos + LOOK_AHEAD);
+      const problem = classifyBreak(row, { expectedSeq, expectedPrev, headSeq, ahead, seen });
+      if (problem) return report(problem);
+    }
     const signedHashes = signed.hashes.get(row.seq);
     if (signedHashes?.some((h) => h !== row.hash)) {
       return report({
