@@ -107,7 +107,10 @@ export const env = {
     }, 'comma-separated host:port pairs'),
   oneOf: <const T extends string>(values: readonly T[], fallback: NoInfer<T>): EnvReader<T> =>
     withDefault(
-      optional((raw): T | undefined => (values.includes(raw as T) ? (raw as T) : undefined), `one of ${values.join(', ')}`),
+      optional(
+        (raw): T | undefined => (values.includes(raw as T) ? (raw as T) : undefined),
+        `one of ${values.join(', ')}`,
+      ),
       fallback,
     ),
 } as const;

@@ -1,0 +1,31 @@
+// What the gateway knows about one request. Created per request by the HTTP layer; plugins fill in
+// the identity-dependent parts in a fixed order (see plugins/index.ts). Nothing request-scoped lives
+// in module scope.
+import type { Caller } from '../../lib/internalToken.ts';
+import type { ClientIdentity } from './plugins/auth/clientClaims.ts';
+
+export type { ClientIdentity };
+
+/** The purpose headers as received (validated by the purpose plugin). */
+export interface PurposeHeaders {
+  readonly procedureCode: string | undefined;
+  readonly dossierId: string | undefined;
+}
+
+export interface GatewayContext {
+  readonly requestId: string;
+  /** performance.now() when the request arrived. */
+  readonly startedAt: number;
+  /** Epoch ms after which subgraphs should give up on this request. */
+  readonly deadline: number;
+  readonly identity: ClientIdentity;
+  readonly purposeHeaders: PurposeHeaders;
+  /** Subgraphs called for this request (the audit's "sources"). */
+  readonly sourcesTouched: Set<string>;
+  /**
+   * Identity + purpose + scopes in force, set once the operation is resolved; what subgraphs receive.
+   * A mutable holder rather than a field: Apollo Server hands plugins a shallow copy of the context,
+   * and the HTTP layer (response attestation) must see what the plugins decided.
+   */
+  readonly resolution: { caller?: Caller };
+}

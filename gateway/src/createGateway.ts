@@ -1,0 +1,245 @@
+// Builds and starts the gateway: Apollo Server over @apollo/gateway with a static supergraph, the
+// plugins in their fixed order, and the HTTP routes. Thin on purpose: logic lives in the modules it
+// wires together.
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
+import { Agent } from 'undici';
+import { ErrorCode, isErrorCode } from '../../lib/errors.ts';
+import { type ServiceServer, startServiceServer } from '../../lib/httpServer.ts';
+import { loadJwksFile } from '../../lib/keys.ts';
+import { createLogger, type Logger } from '../../lib/logger.ts';
+import { createMetrics, type Metrics } from '../../lib/metrics.ts';
+import { ATTESTATION_HEADER, attestResponse } from './attestation/responseAttestation.ts';
+import { createAuditStore } from './audit/createAuditStore.ts';
+import type { AuditStore } from './audit/types.ts';
+import { createAuditDataSource } from './auditGraph/createAuditDataSource.ts';
+import { DEV_ISSUER, type GatewayConfig } from './config.ts';
+import type { GatewayContext } from './context.ts';
+import { loadGatewayKeys, publishedJwks } from './gatewayKeys.ts';
+import { createGraphQLHandler } from './http/graphqlHandler.ts';
+import { readScopeRequirements, stripSecurityFeatures } from './operation/supergraphSecurity.ts';
+import { createClientTokenVerifier } from './plugins/auth/clientTokenVerifier.ts';
+import { gatewayPlugins } from './plugins/index.ts';
+import { loadProcedureRegistry } from './procedures.ts';
+import { rewritingGateway } from './rewritingGateway.ts';
+import { SubgraphDataSource } from './subgraphDataSource.ts';
+
+export interface GatewayOptions {
+  readonly config: GatewayConfig;
+  /** The audit store to write to; default one opened from the configuration (and closed with the gateway). */
+  readonly auditStore?: AuditStore;
+  readonly logger?: Logger;
+  readonly metrics?: Metrics;
+}
+
+export interface RunningGateway extends AsyncDisposable {
+  readonly url: string;
+  readonly port: number;
+  readonly metrics: Metrics;
+  close(): Promise<void>;
+}
+
+export async function createGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger({ name: 'gateway' });
+  const metrics = options.metrics ?? createMetrics('gateway');
+  // The gateway runs on a closed government network: no usage data leaves it unless an operator asks.
+  process.env['APOLLO_TELEMETRY_DISABLED'] ??= '1';
+
+  const keys = await loadGatewayKeys(config);
+  const supergraphSdl = await readFile(config.supergraphFile, 'utf8');
+  const requirements = readScopeRequirements(supergraphSdl);
+  const registry = await loadProcedureRegistry(config.proceduresFile);
+  const auditStore =
+    options.auditStore ??
+    (await createAuditStore({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.auditDataDir,
+      checkpointKey: keys.audit,
+      appendTimeoutMs: config.auditAppendTimeoutMs,
+      logger,
+      metrics,
+    }));
+  const verifier = createClientTokenVerifier({
+    jwksUrl: config.auth.jwksUrl,
+    jwksFile: config.auth.jwksFile,
+    issuer: config.auth.jwksFile || config.auth.jwksUrl ? config.auth.issuer : undefined,
+    // Dev mode trusts the dev key too, for tokens of its own issuer only.
+    extraKeys: keys.devClient ? [keys.devClient.publicJwk] : [],
+    devIssuer: keys.devClient ? DEV_ISSUER : undefined,
+    audience: config.auth.audience,
+    clockToleranceSeconds: config.auth.clockToleranceSeconds,
+    maxTokenAgeSeconds: config.auth.maxTokenAgeSeconds,
+    requiredTyp: config.auth.requiredTyp,
+    logger,
+  });
+
+  // One keep-alive pool per subgraph origin; bodyTimeout/headersTimeout bound stalls, the data
+  // source's AbortSignal bounds the whole exchange.
+  const dispatcher = new Agent({
+    connections: config.subgraphConnections,
+    keepAliveTimeout: 30_000,
+    headersTimeout: config.subgraphTimeoutMs,
+    bodyTimeout: config.subgraphTimeoutMs,
+  });
+  // lienthong enforces the security features itself (plugins/authorization), so @apollo/gateway gets
+  // the supergraph without them; it would refuse to serve them unenforced.
+  const gateway = new ApolloGateway({
+    supergraphSdl: stripSecurityFeatures(supergraphSdl),
+    logger: apolloLogger(logger),
+    buildService: ({ name, url }) =>
+      name === 'audit'
+        ? createAuditDataSource(auditStore)
+        : new SubgraphDataSource({
+            name,
+            url: url ?? '',
+            dispatcher,
+            signingKey: keys.internal,
+            logger,
+            timeoutMs: config.subgraphTimeoutMs,
+          }),
+  });
+
+  const server = new ApolloServer<GatewayContext>({
+    gateway: rewritingGateway(gateway),
+    plugins: gatewayPlugins({
+      logger,
+      metrics,
+      registry,
+      requirements,
+      authorizationMode: config.authorizationMode,
+      dev: config.dev,
+      limits: config.limits,
+      auditStore,
+    }),
+    parseOptions: { maxTokens: config.maxTokens },
+    maxRecursiveSelections: config.maxRecursiveSelections,
+    // Introspection is decided per request by the authorization plugin (dev mode or schema:introspect).
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: !config.dev,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    formatError: maskError,
+    logger: apolloLogger(logger),
+  });
+  await server.start();
+
+  const jwks = publishedJwks(
+    keys,
+    config.retiredKeysFile ? (await loadJwksFile(config.retiredKeysFile)).keys : [],
+  );
+  const jwksBody = JSON.stringify(jwks);
+  const graphql = createGraphQLHandler({
+    server,
+    maxBodyBytes: config.maxBodyBytes,
+    beforeSend: async (body, status, context): Promise<Record<string, string>> => {
+      if (status !== 200 || !context.resolution.caller) return {};
+      const attestation = await attestResponse(keys.attestation, {
+        body,
+        requestId: context.requestId,
+        clientId: context.resolution.caller.clientId,
+        procedureCode: context.resolution.caller.procedureCode,
+        dossierId: context.resolution.caller.dossierId,
+      });
+      return { [ATTESTATION_HEADER]: attestation, 'x-request-id': context.requestId };
+    },
+    createContext: async (req) => ({
+      requestId: requestIdOf(req),
+      startedAt: performance.now(),
+      deadline: Date.now() + config.requestTimeoutMs,
+      sourcesTouched: new Set(),
+      resolution: {},
+      identity: await verifier.verify(headerOf(req, 'authorization')),
+      purposeHeaders: {
+        procedureCode: headerOf(req, 'x-procedure-code'),
+        dossierId: headerOf(req, 'x-dossier-id'),
+      },
+    }),
+  });
+
+  const http: ServiceServer = await startServiceServer({
+    name: 'gateway',
+    port: config.port,
+    host: config.host,
+    logger,
+    registry: metrics.registry,
+    handler: async (req: IncomingMessage, res: ServerResponse) => {
+      const path = (req.url ?? '/').split('?', 1)[0];
+      if (path === '/graphql') {
+        await graphql(req, res);
+        return true;
+      }
+      if (path === '/.well-known/jwks.json' && req.method === 'GET') {
+        res.writeHead(200, {
+          'content-type': 'application/jwk-set+json',
+          'cache-control': 'public, max-age=300',
+        });
+        res.end(jwksBody);
+        return true;
+      }
+      return false;
+    },
+    checks: { audit: () => auditStore.ping() },
+  });
+
+  const close = async () => {
+    await http.close();
+    await server.stop();
+    await dispatcher.close();
+    if (!options.auditStore) await auditStore[Symbol.asyncDispose]();
+  };
+  return { url: http.url, port: http.port, metrics, close, [Symbol.asyncDispose]: close };
+}
+
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A caller-supplied X-Request-Id is kept when it is a plain token; otherwise a fresh UUID. */
+function requestIdOf(req: IncomingMessage): string {
+  const given = headerOf(req, 'x-request-id');
+  return given && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : randomUUID();
+}
+
+/** Last line of defence: only the contract's codes and messages reach a client. */
+export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const code = formatted.extensions?.['code'];
+  if (isErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+  // Apollo Server's own request errors (bad JSON, CSRF, validation) are client mistakes: BAD_USER_INPUT.
+  if (
+    code === 'GRAPHQL_VALIDATION_FAILED' ||
+    code === 'GRAPHQL_PARSE_FAILED' ||
+    code === 'BAD_REQUEST' ||
+    code === 'BAD_USER_INPUT' ||
+    code === 'PERSISTED_QUERY_NOT_FOUND' ||
+    code === 'PERSISTED_QUERY_NOT_SUPPORTED' ||
+    code === 'OPERATION_RESOLUTION_FAILURE'
+  ) {
+    return {
+      message: formatted.message,
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      extensions: { code: code === 'PERSISTED_QUERY_NOT_FOUND' ? code : ErrorCode.BAD_USER_INPUT },
+    };
+  }
+  return {
+    message: 'Internal server error.',
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  };
+}
+
+function apolloLogger(logger: Logger) {
+  const child = logger.child({ module: 'apollo' });
+  return {
+    debug: (message: string) => child.debug(message),
+    info: (message: string) => child.info(message),
+    warn: (message: string) => child.warn(message),
+    error: (message: string) => child.error(message),
+  };
+}

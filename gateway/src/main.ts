@@ -1,0 +1,6 @@
+// Runs the gateway as a process: `node gateway/src/main.ts`.
+import { runMain } from '../../lib/main.ts';
+import { readGatewayConfig } from './config.ts';
+import { createGateway } from './createGateway.ts';
+
+await runMain('gateway', async () => createGateway({ config: readGatewayConfig() }));

@@ -1,0 +1,46 @@
+// The order of the gateway's plugins, decided here and nowhere else.
+//  0. audit first: Apollo Server runs willSendResponse hooks in this order, and a record that cannot
+//     be written replaces the response (AUDIT_UNAVAILABLE) before anything else looks at it; it also
+//     sees every denial, since those are thrown by the plugins below and still end in willSendResponse;
+//  1. observability next, so that every request is counted and timed, whatever rejects it later;
+//  2. limits before anything costly: a hostile operation is refused before planning or any fetch;
+//  3. purpose before authorization: the procedure decides the scopes in force, which authorization
+//     checks fields against (identity itself is settled before any plugin, in the HTTP layer);
+//  4. authorization last among the deciders, so the rewritten operation reflects every decision.
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Logger } from '../../../lib/logger.ts';
+import type { Metrics } from '../../../lib/metrics.ts';
+import type { AuditStore } from '../audit/types.ts';
+import type { GatewayContext } from '../context.ts';
+import type { ScopeRequirements } from '../operation/supergraphSecurity.ts';
+import type { ProcedureRegistry } from '../procedures.ts';
+import { auditPlugin } from './audit/index.ts';
+import { authorizationPlugin } from './authorization/index.ts';
+import { limitsPlugin, type QueryLimits } from './limits/index.ts';
+import { observabilityPlugin } from './observability/index.ts';
+import { purposePlugin } from './purpose/index.ts';
+
+export interface GatewayPluginsOptions {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly registry: ProcedureRegistry;
+  readonly requirements: ScopeRequirements;
+  readonly authorizationMode: 'partial' | 'reject';
+  readonly dev: boolean;
+  readonly limits: QueryLimits;
+  readonly auditStore: AuditStore;
+}
+
+export function gatewayPlugins(options: GatewayPluginsOptions): ApolloServerPlugin<GatewayContext>[] {
+  return [
+    auditPlugin({ store: options.auditStore, logger: options.logger }),
+    observabilityPlugin({ metrics: options.metrics, logger: options.logger }),
+    limitsPlugin(options.limits),
+    purposePlugin({ registry: options.registry }),
+    authorizationPlugin({
+      requirements: options.requirements,
+      mode: options.authorizationMode,
+      dev: options.dev,
+    }),
+  ];
+}

@@ -1,0 +1,66 @@
+// Limits on what one operation may ask (DESIGN.md "Errors": QUERY_TOO_COMPLEX), checked after
+// parsing and validation and before any subgraph is called. Token count and recursive selections are
+// bounded earlier by Apollo Server itself (parseOptions.maxTokens, maxRecursiveSelections); the body
+// size by the HTTP layer. Rejections name the limit, never the computed figure.
+import type { ApolloServerPlugin } from '@apollo/server';
+import { queryTooComplex } from '../../../../lib/errors.ts';
+import type { GatewayContext } from '../../context.ts';
+import { measureOperation } from './measureOperation.ts';
+
+export interface QueryLimits {
+  /** Deepest nesting of fields; default 12. */
+  readonly maxDepth: number;
+  /** Aliased fields in one operation; default 30. */
+  readonly maxAliases: number;
+  /** Directive applications in one operation; default 50. */
+  readonly maxDirectives: number;
+  /** Fields in one operation, fragments expanded; default 1 000. */
+  readonly maxFields: number;
+  /** Estimated cost: fields, each list weighted by its size; default 20 000. */
+  readonly maxCost: number;
+  /** Size of the variables as JSON, in bytes; default 64 KiB. */
+  readonly maxVariablesBytes: number;
+  /** Items assumed for a list without a size argument; default 10. */
+  readonly defaultListSize: number;
+}
+
+export const DEFAULT_QUERY_LIMITS: QueryLimits = Object.freeze({
+  maxDepth: 12,
+  maxAliases: 30,
+  maxDirectives: 50,
+  maxFields: 1_000,
+  maxCost: 20_000,
+  maxVariablesBytes: 65_536,
+  defaultListSize: 10,
+});
+
+export function limitsPlugin(limits: QueryLimits): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, operation, document, schema }) {
+          if (!operation) return; // Apollo Server has already refused an unresolvable operation.
+          const variables = request.variables ?? {};
+          if (Buffer.byteLength(JSON.stringify(variables)) > limits.maxVariablesBytes) {
+            throw queryTooComplex('maxVariablesBytes', 'The variables are larger than allowed.');
+          }
+          const fragments = Object.fromEntries(
+            document.definitions.flatMap((d) => (d.kind === 'FragmentDefinition' ? [[d.name.value, d]] : [])),
+          );
+          const m = measureOperation(schema, operation, fragments, variables, limits);
+          if (m.depth > limits.maxDepth)
+            throw queryTooComplex('maxDepth', 'The operation is nested too deeply.');
+          if (m.aliases > limits.maxAliases)
+            throw queryTooComplex('maxAliases', 'The operation uses too many aliases.');
+          if (m.directives > limits.maxDirectives) {
+            throw queryTooComplex('maxDirectives', 'The operation uses too many directives.');
+          }
+          if (m.fields > limits.maxFields)
+            throw queryTooComplex('maxFields', 'The operation selects too many fields.');
+          if (m.cost > limits.maxCost)
+            throw queryTooComplex('maxCost', 'The operation is estimated to cost more than allowed.');
+        },
+      };
+    },
+  };
+}

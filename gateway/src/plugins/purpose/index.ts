@@ -1,0 +1,71 @@
+// Purpose binding (DESIGN.md "Purpose"): an operation that reads citizen, enterprise, land or result
+// data must name the procedure and the dossier it serves. The scopes in force are the token's scopes
+// that the procedure also allows; they, not the token's, decide what the client may read.
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { OperationDefinitionNode } from 'graphql';
+import { purposeRequired } from '../../../../lib/errors.ts';
+import {
+  DOSSIER_ID_FORMAT,
+  isDossierId,
+  isProcedureCode,
+  PROCEDURE_CODE_FORMAT,
+} from '../../../../lib/ids.ts';
+import type { GatewayContext } from '../../context.ts';
+import { type Procedure, type ProcedureRegistry, scopesInForce } from '../../procedures.ts';
+
+export interface PurposePluginOptions {
+  readonly registry: ProcedureRegistry;
+}
+
+/** Root fields that read no citizen, enterprise, land or result data (their own scopes govern them). */
+const PURPOSE_FREE_ROOT_FIELDS = new Set([
+  'auditEvents',
+  'myAccessHistory',
+  '__typename',
+  '__schema',
+  '__type',
+]);
+
+export function purposePlugin(options: PurposePluginOptions): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue: context, operation }) {
+          if (!operation) return; // Apollo Server has already refused an unresolvable operation.
+          const bound = needsPurpose(operation);
+          const { procedureCode, dossierId } = context.purposeHeaders;
+          let procedure: Procedure | undefined;
+          if (bound) {
+            if (!procedureCode || !dossierId) {
+              throw purposeRequired(
+                'This operation reads protected data: send X-Procedure-Code and X-Dossier-Id.',
+              );
+            }
+            if (!isProcedureCode(procedureCode)) {
+              throw purposeRequired(`X-Procedure-Code must be ${PROCEDURE_CODE_FORMAT}.`);
+            }
+            if (!isDossierId(dossierId)) throw purposeRequired(`X-Dossier-Id must be ${DOSSIER_ID_FORMAT}.`);
+            procedure = options.registry.get(procedureCode);
+            if (!procedure) throw purposeRequired('X-Procedure-Code names no procedure of the registry.');
+          }
+          const { identity } = context;
+          context.resolution.caller = {
+            clientId: identity.clientId,
+            officer: identity.officer,
+            scopes: [...scopesInForce(identity.scopes, procedure)],
+            procedureCode: bound ? procedureCode : undefined,
+            dossierId: bound ? dossierId : undefined,
+            requestId: context.requestId,
+            deadline: context.deadline,
+          };
+        },
+      };
+    },
+  };
+}
+
+function needsPurpose(operation: OperationDefinitionNode): boolean {
+  return operation.selectionSet.selections.some(
+    (s) => s.kind !== 'Field' || !PURPOSE_FREE_ROOT_FIELDS.has(s.name.value),
+  );
+}

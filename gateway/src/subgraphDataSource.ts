@@ -1,0 +1,131 @@
+// How the gateway calls a subgraph: over a keep-alive undici pool with a deadline, carrying a freshly
+// signed internal token, and never passing a subgraph's raw error text to the client.
+//
+// @apollo/gateway's RemoteGraphQLDataSource has no timeout, copies the upstream body into client
+// errors (errorFromResponse) and forwards subgraph error messages as they are; this data source
+// replaces it rather than patching those three places.
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GraphQLFormattedError } from 'graphql';
+import type { Dispatcher } from 'undici';
+import { ErrorCode, isErrorCode } from '../../lib/errors.ts';
+import { type Caller, signInternalToken } from '../../lib/internalToken.ts';
+import type { SigningKey } from '../../lib/keys.ts';
+import type { Logger } from '../../lib/logger.ts';
+import type { GatewayContext } from './context.ts';
+import { redactForLog } from './redactForLog.ts';
+
+export interface SubgraphDataSourceOptions {
+  /** Subgraph name as in the supergraph (the internal token's audience). */
+  readonly name: string;
+  readonly url: string;
+  readonly dispatcher: Dispatcher;
+  readonly signingKey: SigningKey;
+  readonly logger: Logger;
+  /** Upper bound for one subgraph request, in ms, even when the request's deadline is later. Default 10 000. */
+  readonly timeoutMs?: number;
+  /** Largest subgraph response accepted, in bytes. Default 16 MiB. */
+  readonly maxResponseBytes?: number;
+}
+
+/** Extensions a client may see on a subgraph's error: the contract's codes and their safe details. */
+const SAFE_EXTENSIONS = ['code', 'argument', 'source', 'missingScopes', 'limit'] as const;
+
+export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
+  readonly #options: SubgraphDataSourceOptions;
+  readonly #origin: string;
+  readonly #path: string;
+
+  constructor(options: SubgraphDataSourceOptions) {
+    this.#options = options;
+    const url = new URL(options.url);
+    this.#origin = url.origin;
+    this.#path = url.pathname + url.search;
+  }
+
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    const context = options.context;
+    const caller = context.resolution.caller;
+    if (!caller) return { errors: [internalFormatted()] };
+    const { query, variables, operationName } = options.request;
+    const body = JSON.stringify({ query, variables, operationName });
+    context.sourcesTouched.add(this.#options.name);
+    try {
+      const text = await this.#send(body, caller, context.deadline);
+      const parsed = JSON.parse(text) as {
+        data?: Record<string, unknown> | null;
+        errors?: GraphQLFormattedError[];
+      };
+      if (parsed.errors) parsed.errors = parsed.errors.map((e) => this.#mask(e, caller));
+      return parsed;
+    } catch (error) {
+      this.#options.logger.warn(
+        { subgraph: this.#options.name, rid: caller.requestId, err: redactForLog(error) },
+        'subgraph request failed',
+      );
+      return {
+        errors: [
+          {
+            message: `The ${this.#options.name} service did not answer in time.`,
+            extensions: { code: ErrorCode.UPSTREAM_UNAVAILABLE, source: this.#options.name },
+          },
+        ],
+      };
+    }
+  }
+
+  async #send(body: string, caller: Caller, deadline: number): Promise<string> {
+    const token = await signInternalToken(this.#options.signingKey, caller, this.#options.name);
+    const budget = Math.min(deadline - Date.now(), this.#options.timeoutMs ?? 10_000);
+    if (budget <= 0) throw new Error('deadline passed before the subgraph request');
+    const response = await this.#options.dispatcher.request({
+      origin: this.#origin,
+      path: this.#path,
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${token}`,
+        'x-request-id': caller.requestId,
+      },
+      body,
+      // The pool's own timeouts bound only gaps between bytes; this bounds the whole exchange.
+      signal: AbortSignal.timeout(budget),
+    });
+    const limit = this.#options.maxResponseBytes ?? 16 * 1024 * 1024;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      size += (chunk as Buffer).length;
+      if (size > limit) {
+        response.body.destroy();
+        throw new Error(`subgraph response over ${limit} bytes`);
+      }
+      chunks.push(chunk as Buffer);
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    if (response.statusCode !== 200 && !text.startsWith('{')) {
+      throw new Error(`subgraph answered HTTP ${response.statusCode}`);
+    }
+    return text;
+  }
+
+  /** Keeps the contract's codes and their safe details; anything else becomes INTERNAL_SERVER_ERROR. */
+  #mask(error: GraphQLFormattedError, caller: Caller): GraphQLFormattedError {
+    const code = error.extensions?.['code'];
+    if (!isErrorCode(code) || code === ErrorCode.INTERNAL_SERVER_ERROR) {
+      this.#options.logger.error(
+        { subgraph: this.#options.name, rid: caller.requestId, code, message: redactForLog(error.message) },
+        'subgraph error masked',
+      );
+      return { ...internalFormatted(), ...(error.path ? { path: error.path } : {}) };
+    }
+    const extensions: Record<string, unknown> = {};
+    for (const key of SAFE_EXTENSIONS) {
+      if (error.extensions?.[key] !== undefined) extensions[key] = error.extensions[key];
+    }
+    return { message: error.message, ...(error.path ? { path: error.path } : {}), extensions };
+  }
+}
+
+function internalFormatted(): GraphQLFormattedError {
+  return { message: 'Internal server error.', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+}
