@@ -63,8 +63,11 @@ describe('applyDenials', () => {
       'business:read',
     ]);
     expect(data).toEqual({ enterprise: null });
-    // As in GraphQL execution, the first null that reaches the list ends it.
-    expect(errors.map((e) => e.path)).toEqual([['enterprise', 'owners', 0, 'ethnicity']]);
+    // Each place gets its error, even where another's null has already reached the list.
+    expect(errors.map((e) => e.path)).toEqual([
+      ['enterprise', 'owners', 0, 'ethnicity'],
+      ['enterprise', 'owners', 1, 'ethnicity'],
+    ]);
   });
 
   it('nulls data itself when a non-null root field is denied', async () => {

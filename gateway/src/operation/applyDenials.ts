@@ -21,6 +21,13 @@ export interface ResultLike {
 
 type Path = (string | number)[];
 
+/** One concrete place a denied field was asked for: its path, and the declared type of each step. */
+interface Target {
+  readonly path: Path;
+  readonly types: GraphQLOutputType[];
+  readonly denial: DeniedField;
+}
+
 export function applyDenials<R extends ResultLike>(
   result: R,
   denied: readonly DeniedField[],
@@ -28,38 +35,63 @@ export function applyDenials<R extends ResultLike>(
 ): R & ResultLike {
   if (result.data === null || result.data === undefined) return result;
   const data = structuredClone(result.data) as Record<string, unknown>;
-  const errors: GraphQLError[] = [];
-  let root: Record<string, unknown> | null = data;
-  for (const denial of denied) {
-    if (root === null) break;
-    const walker = new DenialWalker(schema, denial, errors);
-    if (walker.descend(root, 0, [])) root = null;
-  }
-  const cleaned =
-    root === null ? null : (withoutKeys(root, (key) => key === TYPENAME_ALIAS) as Record<string, unknown>);
+  // Every concrete place is found before anything is nulled, so each gets its error even when an
+  // earlier denial's null propagates over it.
+  const targets: Target[] = [];
+  for (const denial of denied) new TargetFinder(schema, denial, targets).descend(data, 0, [], []);
+  let dataNulled = false;
+  for (const target of targets) dataNulled = nullAt(data, target) || dataNulled;
+  const errors = targets.map(({ path, denial }) => {
+    const error = forbidden(
+      `Not authorized to read ${denial.coordinate}: the scopes in force lack ${denial.missingScopes.join(', ') || 'a required permission'}.`,
+      denial.missingScopes,
+    );
+    return new GraphQLError(error.message, { path, extensions: error.extensions });
+  });
+  const cleaned = dataNulled
+    ? null
+    : (withoutKeys(data, (key) => key === TYPENAME_ALIAS) as Record<string, unknown>);
   const allErrors = [...(result.errors ?? []), ...errors];
   return { ...result, data: cleaned, ...(allErrors.length > 0 ? { errors: allErrors } : {}) };
 }
 
-class DenialWalker {
+/**
+ * Nulls the target and propagates the null up through non-null positions, as execution does.
+ * Returns true when it reaches the root (data itself becomes null).
+ */
+function nullAt(data: Record<string, unknown>, target: Target): boolean {
+  const containers: Record<string | number, unknown>[] = [];
+  let container: unknown = data;
+  for (let i = 0; i < target.path.length; i++) {
+    if (container === null || typeof container !== 'object') return false;
+    containers.push(container as Record<string | number, unknown>);
+    container = (container as Record<string | number, unknown>)[target.path[i]!];
+  }
+  for (let i = target.path.length - 1; i >= 0; i--) {
+    containers[i]![target.path[i]!] = null;
+    if (!isNonNullType(target.types[i])) return false;
+  }
+  return true;
+}
+
+class TargetFinder {
   readonly #schema: GraphQLSchema;
   readonly #denial: DeniedField;
-  readonly #errors: GraphQLError[];
+  readonly #targets: Target[];
 
-  constructor(schema: GraphQLSchema, denial: DeniedField, errors: GraphQLError[]) {
+  constructor(schema: GraphQLSchema, denial: DeniedField, targets: Target[]) {
     this.#schema = schema;
     this.#denial = denial;
-    this.#errors = errors;
+    this.#targets = targets;
   }
 
-  /** Applies the denial under `object` from step `depth`; true when `object` itself must become null. */
-  descend(object: Record<string, unknown>, depth: number, path: Path): boolean {
+  descend(object: Record<string, unknown>, depth: number, path: Path, types: GraphQLOutputType[]): void {
     const coordinate = this.#denial.fieldPath[depth]!;
     const key = this.#denial.responsePath[depth]!;
     const dot = coordinate.indexOf('.');
     // Below an abstract type the object carries its runtime type; elsewhere its type is the static one.
     const runtime = object[TYPENAME_ALIAS];
-    if (typeof runtime === 'string' && !this.#denial.objectTypes[depth]!.includes(runtime)) return false;
+    if (typeof runtime === 'string' && !this.#denial.objectTypes[depth]!.includes(runtime)) return;
     // An implementation may narrow an interface field to non-null: nullability is the runtime type's.
     const fieldName = coordinate.slice(dot + 1);
     const fieldType = this.#fieldType(
@@ -67,39 +99,30 @@ class DenialWalker {
       fieldName,
     );
     if (depth === this.#denial.fieldPath.length - 1) {
-      object[key] = null;
-      const error = forbidden(
-        `Not authorized to read ${this.#denial.coordinate}: the scopes in force lack ${this.#denial.missingScopes.join(', ') || 'a required permission'}.`,
-        this.#denial.missingScopes,
-      );
-      this.#errors.push(
-        new GraphQLError(error.message, { path: [...path, key], extensions: error.extensions }),
-      );
-      return isNonNullType(fieldType);
+      this.#targets.push({ path: [...path, key], types: [...types, fieldType], denial: this.#denial });
+      return;
     }
-    if (this.#mustBeNull(object[key], fieldType, depth, [...path, key])) {
-      if (isNonNullType(fieldType)) return true;
-      object[key] = null;
-    }
-    return false;
+    this.#value(object[key], fieldType, depth, [...path, key], [...types, fieldType]);
   }
 
-  /** True when the value at this position must become null (the caller decides where null lands). */
-  #mustBeNull(value: unknown, type: GraphQLOutputType, depth: number, path: Path): boolean {
-    if (value === null || value === undefined) return false;
-    if (isNonNullType(type)) return this.#mustBeNull(value, type.ofType, depth, path);
-    if (isListType(type)) {
-      if (!Array.isArray(value)) return false;
-      for (let i = 0; i < value.length; i++) {
-        if (this.#mustBeNull(value[i], type.ofType, depth, [...path, i])) {
-          if (isNonNullType(type.ofType)) return true;
-          value[i] = null;
-        }
-      }
-      return false;
+  #value(
+    value: unknown,
+    type: GraphQLOutputType,
+    depth: number,
+    path: Path,
+    types: GraphQLOutputType[],
+  ): void {
+    if (value === null || value === undefined) return;
+    const inner = isNonNullType(type) ? type.ofType : type;
+    if (isListType(inner)) {
+      if (!Array.isArray(value)) return;
+      const itemType = inner.ofType as GraphQLOutputType;
+      value.forEach((item, i) => {
+        this.#value(item, itemType, depth, [...path, i], [...types, itemType]);
+      });
+      return;
     }
-    if (typeof value !== 'object') return false;
-    return this.descend(value as Record<string, unknown>, depth + 1, path);
+    if (typeof value === 'object') this.descend(value as Record<string, unknown>, depth + 1, path, types);
   }
 
   #fieldType(typeName: string, fieldName: string): GraphQLOutputType {
