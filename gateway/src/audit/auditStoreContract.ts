@@ -6,6 +6,7 @@ import { type FreshDatabaseFactory, record, withStore } from './auditTestSupport
 import { AuditUnavailableError } from './errors.ts';
 import { queryContract } from './queryContract.ts';
 import { tamperContract } from './tamperContract.ts';
+import { checkpointIfBehind } from './writeBatch.ts';
 
 export function auditStoreContract(fresh: FreshDatabaseFactory): void {
   describe('reading', () => queryContract(fresh));
@@ -61,6 +62,25 @@ export function auditStoreContract(fresh: FreshDatabaseFactory): void {
     await withStore(fresh, {}, async ({ store }) => {
       await store[Symbol.asyncDispose]();
       await expect(store.append(record())).rejects.toBeInstanceOf(AuditUnavailableError);
+    });
+  });
+
+  it('signs a checkpoint over the head when records arrived since the last one, and only then', async () => {
+    await withStore(fresh, { checkpointEvery: 0 }, async ({ store, db, key }) => {
+      await store.append(record());
+      await store.append(record());
+      expect(await checkpointIfBehind(db, key, () => new Date())).toBe(true);
+      expect(await checkpointIfBehind(db, key, () => new Date())).toBe(false);
+      expect(await store.verify()).toEqual({ ok: true, records: 2, checkpoints: 1 });
+    });
+  });
+
+  it('signs checkpoints on its timer', async () => {
+    await withStore(fresh, { checkpointEvery: 0, checkpointIntervalMs: 5 }, async ({ store }) => {
+      await store.append(record());
+      // Bounded by the test timeout, not by a guess at how long the timer takes.
+      while ((await store.verify()).checkpoints === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(await store.verify()).toEqual({ ok: true, records: 1, checkpoints: 1 });
     });
   });
 
