@@ -49,20 +49,7 @@ export function composeSupergraph(): string {
       }),
     );
   }
-  return `${loadableByApolloGateway(result.supergraphSdl).trimEnd()}\n`;
-}
-
-const SECURITY_PURPOSE =
-  /(@link\(url: "https:\/\/specs\.apollo\.dev\/requiresScopes\/v[\d.]+"), for: SECURITY\)/;
-
-/**
- * @apollo/gateway refuses a supergraph that links a `for: SECURITY` feature it does not implement, and
- * it implements none. lienthong's gateway enforces @requiresScopes itself (and every subgraph enforces
- * its own SDL's scopes again), so the link keeps the directive and its definitions but drops the purpose.
- */
-export function loadableByApolloGateway(supergraphSdl: string): string {
-  if (!SECURITY_PURPOSE.test(supergraphSdl)) {
-    throw new CompositionError(['the supergraph no longer links requiresScopes for SECURITY as expected']);
-  }
-  return supergraphSdl.replace(SECURITY_PURPOSE, '$1)');
+  // Kept as composed, `for: SECURITY` included: a gateway that cannot enforce @requiresScopes refuses
+  // to load it (fails closed). lienthong's gateway reads the requirements, then strips them itself.
+  return `${result.supergraphSdl.trimEnd()}\n`;
 }
