@@ -81,9 +81,8 @@ export function mockHandler(deps: MockHandlerDeps): RequestHandler {
     for (const compiled of routes) {
       const match = compiled.route.method === method ? compiled.pattern.exec(path) : null;
       if (match) {
-        const params = Object.fromEntries(
-          compiled.names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]),
-        );
+        const params = decodeParams(compiled.names, match);
+        if (!params) break;
         await serveRoute(req, res, compiled, params, deps);
         return true;
       }
@@ -91,6 +90,14 @@ export function mockHandler(deps: MockHandlerDeps): RequestHandler {
     sendJson(res, 404, errorBody('KHONG_TIM_THAY', 'No such route.'));
     return true;
   };
+}
+
+function decodeParams(names: readonly string[], match: RegExpExecArray): Record<string, string> | undefined {
+  try {
+    return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
+  } catch {
+    return undefined; // a malformed %-escape names no record
+  }
 }
 
 async function serveRoute(
@@ -135,7 +142,21 @@ async function admin(
   path: string,
   deps: MockHandlerDeps,
 ): Promise<true> {
-  const key = `${req.method} ${path}`;
+  try {
+    await adminRoute(req, res, `${req.method} ${path}`, deps);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    sendJson(res, 413, errorBody('QUA_GIOI_HAN', `The body is over ${MAX_BODY_BYTES} bytes.`));
+  }
+  return true;
+}
+
+async function adminRoute(
+  req: IncomingMessage,
+  res: ServerResponse,
+  key: string,
+  deps: MockHandlerDeps,
+): Promise<void> {
   if (key === 'GET /__admin/faults') sendJson(res, 200, deps.faults.get());
   else if (key === 'GET /__admin/stats') sendJson(res, 200, deps.stats.snapshot());
   else if (key === 'POST /__admin/stats/reset') {
