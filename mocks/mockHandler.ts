@@ -189,7 +189,6 @@ async function adminRoute(
     else if (outcome === 'not-found') sendJson(res, 404, errorBody('KHONG_TIM_THAY', 'No such record.'));
     else sendJson(res, 200, outcome);
   } else sendJson(res, 404, errorBody('KHONG_TIM_THAY', 'No such route.'));
-  return true;
 }
 
 export function touchRecord(
