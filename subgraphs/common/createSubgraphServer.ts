@@ -100,7 +100,7 @@ export async function startSubgraphServer<L>(options: SubgraphServerOptions<L>):
   };
 }
 
-/** Coded errors pass; anything else thrown in a resolver is logged and reaches the client as a bare 500-class error. */
+/** Coded errors pass; anything else thrown in a resolver is logged and reaches the client masked. */
 export function maskUnexpected(
   formatted: GraphQLFormattedError,
   error: unknown,

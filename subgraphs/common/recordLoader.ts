@@ -1,7 +1,8 @@
 // The batch path every upstream lookup takes: the per-request DataLoader collects the keys of one
 // level of the query, the record cache answers what it holds in one round trip, and one upstream bulk
-// request fetches the rest (lib/cache/loadThrough.ts). A batch function returns one slot per key, in key order: the record, null
-// when not found, or an Error for a key that could not be fetched — one bad key never fails a batch.
+// request fetches the rest (lib/cache/loadThrough.ts). A batch function returns one slot per key, in
+// key order: the record, null when not found, or an Error for a key that could not be fetched — one
+// bad key never fails a batch.
 import DataLoader from 'dataloader';
 import { loadThrough } from '../../lib/cache/loadThrough.ts';
 import type { RecordCache, RecordKind } from '../../lib/cache/types.ts';

@@ -1,4 +1,5 @@
-// Records of the national business registration database as its API returns them (mocks/API.md "business").
+// Records of the national business registration database as its API returns them
+// (mocks/API.md "business").
 import type { DiaChi } from '../../common/address.ts';
 
 export interface DoanhNghiep {
