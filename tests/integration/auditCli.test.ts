@@ -29,7 +29,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** 12 records from 2026-01-01T00:00:00Z, a clock second apart (checkpoints, after 5 and 10, take one too). */
+/** 12 records from 2026-01-01T00:00:00Z, a clock second apart; checkpoints after 5 and 10 (each takes a clock second too) and at close. */
 async function seed(options: { dataDir?: string; databaseUrl?: string }): Promise<void> {
   const store = await createAuditStore({
     ...options,
@@ -52,7 +52,7 @@ describe('on the embedded store', () => {
 
   it('verify says intact and exits 0', async () => {
     const result = await runNode([VERIFY, '--data-dir', dataDir, '--jwks', jwksFile], EMBEDDED);
-    expect(result).toMatchObject({ code: 0, stdout: 'audit log intact: 12 records, 2 checkpoints\n' });
+    expect(result).toMatchObject({ code: 0, stdout: 'audit log intact: 12 records, 3 checkpoints\n' });
   });
 
   it('export writes the range as JSON Lines, to a file or to stdout', async () => {

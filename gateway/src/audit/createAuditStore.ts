@@ -21,7 +21,7 @@ export interface AuditStoreOptions extends OpenDatabaseOptions {
   readonly checkpointKey: SigningKey;
   /** Sign a checkpoint every this many records (across all writers); default 1 000, 0 = never by count. */
   readonly checkpointEvery?: number;
-  /** Also sign one this often when records arrived since the last, in ms; default 60 000, 0 = never. */
+  /** Also sign one this often when records arrived since the last, in ms; default 60 000, 0 = only on close. */
   readonly checkpointIntervalMs?: number;
   /** Longest an append waits for its commit, in ms; default 5 000. */
   readonly appendTimeoutMs?: number;
@@ -64,15 +64,15 @@ export function auditStoreOn(db: SqlDatabase, options: AuditStoreOptions): Audit
       logger.error({ err: errorSummary(error), batchSize, database: db.kind }, 'audit batch not committed'),
   });
 
+  let checkpointing: Promise<unknown> = Promise.resolve();
+  const checkpoint = () => {
+    checkpointing = checkpointIfBehind(db, checkpointKey, clock).catch((error: unknown) =>
+      logger.warn({ err: errorSummary(error) }, 'audit checkpoint not written'),
+    );
+    return checkpointing;
+  };
   const intervalMs = options.checkpointIntervalMs ?? 60_000;
-  const timer =
-    intervalMs > 0
-      ? setInterval(() => {
-          checkpointIfBehind(db, checkpointKey, clock).catch((error: unknown) =>
-            logger.warn({ err: errorSummary(error) }, 'audit checkpoint not written'),
-          );
-        }, intervalMs)
-      : undefined;
+  const timer = intervalMs > 0 ? setInterval(checkpoint, intervalMs) : undefined;
   timer?.unref();
 
   let closing: Promise<void> | undefined;
@@ -106,6 +106,9 @@ export function auditStoreOn(db: SqlDatabase, options: AuditStoreOptions): Audit
       closing ??= (async () => {
         if (timer) clearInterval(timer);
         await committer.close();
+        await checkpointing;
+        // Seal the tail on a clean stop, so only a crash leaves records after the last checkpoint.
+        await checkpoint();
         await db[Symbol.asyncDispose]();
       })();
       return closing;
