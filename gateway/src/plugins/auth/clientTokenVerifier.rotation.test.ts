@@ -108,8 +108,13 @@ describe('a JWKS URL', () => {
   });
 
   it('rejects, without leaking why, when the key server is unreachable', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
     const verifier = createClientTokenVerifier({
-      jwksUrl: 'http://127.0.0.1:9/jwks.json',
+      jwksUrl: `http://127.0.0.1:${port}/jwks.json`,
       issuer: ISSUER,
       clock: () => NOW,
       jwksTimeoutMs: 2000,
