@@ -1,5 +1,7 @@
 // Builds one mock national database as an HTTP server (never exits the process): the source's
 // routes, fault injection, request counters, change events, and for the results registry its key.
+import { randomUUID } from 'node:crypto';
+import type { JWK } from 'jose';
 import { Counter } from 'prom-client';
 import { startServiceServer } from '../lib/httpServer.ts';
 import { generateSigningJwk, type SigningKey, signingKeyFromJwk } from '../lib/keys.ts';
@@ -45,6 +47,11 @@ export interface MockServer extends AsyncDisposable {
   resetStats(): void;
   faults(): Faults;
   setFaults(faults: Partial<Faults>): Faults;
+  /**
+   * results only: signs with a new key (default a fresh EdDSA key) from now on; the old public key
+   * stays listed at /.well-known/jwks.json. Returns the new key's public JWK.
+   */
+  rotateRegistryKey(key?: SigningKey): Promise<JWK>;
   /** Requests currently held open by a timeout fault. */
   heldRequests(): number;
   /** Marks a record changed (phienBan + 1) and publishes the event; throws when there is no such record. */
@@ -65,7 +72,7 @@ export async function createMock(options: CreateMockOptions): Promise<MockServer
   const changes = new ChangeLog();
   const faults = new FaultInjector(options.faults);
   const stats = new Stats();
-  const { definition, publicRoutes } = await buildSource(options, changes);
+  const { definition, publicRoutes, registry } = await buildSource(options, changes);
   const deps = { definition, apiKey: options.apiKey, faults, stats, changes, logger, requests, publicRoutes };
   const server = await startServiceServer({
     name: `mock-${options.source}`,
@@ -95,6 +102,12 @@ export async function createMock(options: CreateMockOptions): Promise<MockServer
     faults: () => faults.get(),
     setFaults: (patch) => faults.set(patch),
     heldRequests: () => faults.heldCount(),
+    rotateRegistryKey: async (key) => {
+      if (!registry) throw new Error(`rotateRegistryKey: the ${options.source} mock has no registry key`);
+      const next = key ?? (await freshRegistryKey());
+      registry.rotate(next);
+      return next.publicJwk;
+    },
     touch: (entity, id) => {
       const outcome = touchRecord(deps, entity, id);
       if (typeof outcome === 'string') throw new Error(`touch: ${outcome} (${entity})`);
@@ -108,7 +121,11 @@ export async function createMock(options: CreateMockOptions): Promise<MockServer
 async function buildSource(
   options: CreateMockOptions,
   changes: ChangeLog,
-): Promise<{ definition: SourceDefinition; publicRoutes?: Record<string, () => unknown> }> {
+): Promise<{
+  definition: SourceDefinition;
+  publicRoutes?: Record<string, () => unknown>;
+  registry?: ResultsRegistry;
+}> {
   switch (options.source) {
     case 'population':
       return { definition: populationSource(changes) };
@@ -119,14 +136,19 @@ async function buildSource(
     case 'land':
       return { definition: landSource(changes) };
     case 'results': {
-      const key =
-        options.registryKey ??
-        (await signingKeyFromJwk(await generateSigningJwk('EdDSA', 'results-registry')));
-      const registry = new ResultsRegistry({ key, changes });
+      const registry = new ResultsRegistry({
+        key: options.registryKey ?? (await freshRegistryKey()),
+        changes,
+      });
       return {
         definition: resultsSource(registry),
         publicRoutes: { '/.well-known/jwks.json': () => registry.jwks() },
+        registry,
       };
     }
   }
+}
+
+async function freshRegistryKey(): Promise<SigningKey> {
+  return signingKeyFromJwk(await generateSigningJwk('EdDSA', `results-registry-${randomUUID().slice(0, 8)}`));
 }

@@ -1,7 +1,7 @@
 // The results registry's state: synthetic results (data/results.ts) plus, in memory, the results
 // issued through the write API and the revocations and supersessions of any result. Every result
 // is served with `chuKy`, a compact JWS (EdDSA) by the registry's key over its fields (plus `iat`).
-import { CompactSign, type JSONWebKeySet } from 'jose';
+import { CompactSign, type JSONWebKeySet, type JWK } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { isCitizenId, isEnterpriseCode, isProcedureCode } from '../lib/ids.ts';
@@ -60,7 +60,9 @@ export function subjectExists(loai: 'CONG_DAN' | 'DOANH_NGHIEP', ma: string): bo
 }
 
 export class ResultsRegistry {
-  readonly #key: SigningKey;
+  #key: SigningKey;
+  /** Public keys of earlier signing keys: results signed before a rotation still verify. */
+  readonly #retired: JWK[] = [];
   readonly #changes: ChangeLog;
   readonly #clock: () => Date;
   readonly #issued = new Map<string, KetQuaBase>();
@@ -77,7 +79,14 @@ export class ResultsRegistry {
   }
 
   jwks(): JSONWebKeySet {
-    return toJwks([this.#key.publicJwk]);
+    return toJwks([this.#key.publicJwk, ...this.#retired]);
+  }
+
+  /** Signs with `key` from now on; the previous public key stays in the JWKS. */
+  rotate(key: SigningKey): void {
+    this.#retired.unshift(this.#key.publicJwk);
+    this.#key = key;
+    this.#signatures.clear();
   }
 
   #base(code: string): KetQuaBase | undefined {

@@ -186,4 +186,27 @@ describe('results registry mock', () => {
       controller.abort();
     }
   });
+
+  it('keeps the old key listed after a rotation, and signs with the new one', async () => {
+    await using registry = await createMock({ source: 'results', apiKey: API_KEY });
+    const before = (await (await fetch(`${registry.url}/.well-known/jwks.json`)).json()) as JSONWebKeySet;
+    const lookUpIn = async (): Promise<Record<string, Json>> => {
+      const res = await fetch(`${registry.url}/api/v1/ket-qua/tra-cuu`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ maKetQua: [F.birthRegistration] }),
+      });
+      return ((await res.json()) as { ketQua: Record<string, Json>[] }).ketQua[0]!;
+    };
+    const old = await lookUpIn();
+    const fresh = await registry.rotateRegistryKey();
+    const after = (await (await fetch(`${registry.url}/.well-known/jwks.json`)).json()) as JSONWebKeySet;
+    expect(after.keys.map((k) => k.kid)).toEqual([fresh.kid, before.keys[0]!.kid]);
+    const rotatedKeys = createLocalJWKSet(after);
+    const current = await lookUpIn();
+    expect((await compactVerify(current.chuKy, rotatedKeys)).protectedHeader.kid).toBe(fresh.kid);
+    expect((await compactVerify(old.chuKy, rotatedKeys)).protectedHeader.kid).toBe(before.keys[0]!.kid);
+    await using land = await createMock({ source: 'land', apiKey: API_KEY });
+    await expect(land.rotateRegistryKey()).rejects.toThrow();
+  });
 });
