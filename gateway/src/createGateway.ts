@@ -21,6 +21,7 @@ import { DEV_ISSUER, type GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { loadGatewayKeys, publishedJwks } from './gatewayKeys.ts';
 import { createGraphQLHandler } from './http/graphqlHandler.ts';
+import { readEntityKeys } from './operation/subjects.ts';
 import { readScopeRequirements, stripSecurityFeatures } from './operation/supergraphSecurity.ts';
 import { createClientTokenVerifier } from './plugins/auth/clientTokenVerifier.ts';
 import { gatewayPlugins } from './plugins/index.ts';
@@ -32,6 +33,8 @@ export interface GatewayOptions {
   readonly config: GatewayConfig;
   /** The audit store to write to; default one opened from the configuration (and closed with the gateway). */
   readonly auditStore?: AuditStore;
+  /** Subgraph URLs overriding the supergraph's (tests run subgraphs on free ports). */
+  readonly subgraphUrls?: Readonly<Record<string, string>>;
   readonly logger?: Logger;
   readonly metrics?: Metrics;
 }
@@ -53,6 +56,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   const keys = await loadGatewayKeys(config);
   const supergraphSdl = await readFile(config.supergraphFile, 'utf8');
   const requirements = readScopeRequirements(supergraphSdl);
+  const entityKeys = readEntityKeys(supergraphSdl);
   const registry = await loadProcedureRegistry(config.proceduresFile);
   const auditStore =
     options.auditStore ??
@@ -96,7 +100,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         ? createAuditDataSource(auditStore)
         : new SubgraphDataSource({
             name,
-            url: url ?? '',
+            url: options.subgraphUrls?.[name] ?? url ?? '',
             dispatcher,
             signingKey: keys.internal,
             logger,
@@ -111,6 +115,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       metrics,
       registry,
       requirements,
+      entityKeys,
       authorizationMode: config.authorizationMode,
       dev: config.dev,
       limits: config.limits,

@@ -34,7 +34,9 @@ export function auditResolvers(store: AuditStore) {
       ) => {
         requireScope(context, 'citizen:self');
         // A citizen token's subject is the citizen's own id: nobody reads another's history here.
-        return withQueryErrors(() => store.accessHistory(context.resolution.caller!.clientId, pageOf(args)));
+        return withQueryErrors(() =>
+          store.accessHistory(`Citizen:${context.resolution.caller!.clientId}`, pageOf(args)),
+        );
       },
     },
   };

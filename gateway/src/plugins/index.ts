@@ -12,6 +12,7 @@ import type { Logger } from '../../../lib/logger.ts';
 import type { Metrics } from '../../../lib/metrics.ts';
 import type { AuditStore } from '../audit/types.ts';
 import type { GatewayContext } from '../context.ts';
+import type { EntityKeys } from '../operation/subjects.ts';
 import type { ScopeRequirements } from '../operation/supergraphSecurity.ts';
 import type { ProcedureRegistry } from '../procedures.ts';
 import { auditPlugin } from './audit/index.ts';
@@ -25,6 +26,7 @@ export interface GatewayPluginsOptions {
   readonly metrics: Metrics;
   readonly registry: ProcedureRegistry;
   readonly requirements: ScopeRequirements;
+  readonly entityKeys: EntityKeys;
   readonly authorizationMode: 'partial' | 'reject';
   readonly dev: boolean;
   readonly limits: QueryLimits;
@@ -39,6 +41,7 @@ export function gatewayPlugins(options: GatewayPluginsOptions): ApolloServerPlug
     purposePlugin({ registry: options.registry }),
     authorizationPlugin({
       requirements: options.requirements,
+      entityKeys: options.entityKeys,
       mode: options.authorizationMode,
       dev: options.dev,
     }),

@@ -1,0 +1,224 @@
+// The whole stack in one test process, over real HTTP on free ports: the five mock national
+// databases, the five subgraphs and the gateway, with keys of the test's own (no dev mode, no files
+// shared with `npm start`) and an audit store in a temporary directory unless one is given.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { JSONWebKeySet } from 'jose';
+import { SignJWT } from 'jose';
+import type { AuditStore } from '../../gateway/src/audit/types.ts';
+import { readGatewayConfig } from '../../gateway/src/config.ts';
+import { createGateway, type RunningGateway } from '../../gateway/src/createGateway.ts';
+import type { RecordCache } from '../../lib/cache/types.ts';
+import { generateSigningJwk, type SigningKey, signingKeyFromJwk, toJwks } from '../../lib/keys.ts';
+import { silentLogger } from '../../lib/logger.ts';
+import { createMetrics, type Metrics } from '../../lib/metrics.ts';
+import { SOURCES, type Source } from '../../lib/topology.ts';
+import { createMock, type MockServer } from '../../mocks/createMock.ts';
+import type { Faults } from '../../mocks/faults.ts';
+import { createBusinessSubgraph } from '../../subgraphs/business/createSubgraph.ts';
+import type { RunningSubgraph } from '../../subgraphs/common/createSubgraphServer.ts';
+import type { SubgraphOptions } from '../../subgraphs/common/subgraphDeps.ts';
+import { createInsuranceSubgraph } from '../../subgraphs/insurance/createSubgraph.ts';
+import { createLandSubgraph } from '../../subgraphs/land/createSubgraph.ts';
+import { createPopulationSubgraph } from '../../subgraphs/population/createSubgraph.ts';
+import { createResultsSubgraph } from '../../subgraphs/results/createSubgraph.ts';
+
+export const TEST_ISSUER = 'https://idp.test/lienthong';
+export const TEST_AUDIENCE = 'lienthong';
+const UPSTREAM_KEY = 'test-upstream-key';
+
+const CREATE: Record<Source, (options: SubgraphOptions) => Promise<RunningSubgraph>> = {
+  population: createPopulationSubgraph,
+  business: createBusinessSubgraph,
+  insurance: createInsuranceSubgraph,
+  land: createLandSubgraph,
+  results: createResultsSubgraph,
+};
+
+export interface StackOptions {
+  /** Extra gateway environment (e.g. QUERY_MAX_DEPTH, AUTHORIZATION_MODE, DATABASE_URL). */
+  readonly gatewayEnv?: Readonly<Record<string, string>>;
+  readonly faults?: Partial<Record<Source, Partial<Faults>>>;
+  /** Record cache per subgraph; default none. */
+  readonly cache?: (source: Source) => RecordCache;
+  readonly auditStore?: AuditStore;
+  readonly upstreamTimeoutMs?: number;
+}
+
+export interface TokenOptions {
+  readonly sub?: string;
+  readonly officer?: string;
+  readonly ttlSeconds?: number;
+}
+
+export interface QueryOptions {
+  readonly token?: string | null;
+  /** Purpose headers; default a valid procedure and dossier. Pass null to send none. */
+  readonly procedure?: string | null;
+  readonly dossier?: string | null;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface Answer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  readonly body: {
+    data?: Record<string, unknown> | null;
+    errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+  };
+}
+
+export interface Stack extends AsyncDisposable {
+  readonly gateway: RunningGateway;
+  readonly graphqlUrl: string;
+  readonly mocks: Readonly<Record<Source, MockServer>>;
+  readonly subgraphs: Readonly<Record<Source, RunningSubgraph>>;
+  readonly clientKey: SigningKey;
+  readonly internalKey: SigningKey;
+  readonly gatewayJwks: JSONWebKeySet;
+  readonly metrics: Metrics;
+  /** A client token signed by the trusted test key. */
+  token(scope: string, options?: TokenOptions): Promise<string>;
+  /** POSTs a GraphQL request to the gateway. */
+  query(query: string, variables?: Record<string, unknown>, options?: QueryOptions): Promise<Answer>;
+  /** Upstream /api/ requests served by each mock since the last reset. */
+  upstreamRequests(): Record<Source, number>;
+  resetUpstreamCounts(): void;
+}
+
+/** The procedure the default purpose names: entitled to every read scope. */
+export const ALL_READS_PROCEDURE = '1.003005';
+export const TEST_DOSSIER = 'H92.31-251121-0042';
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const dir = await mkdtemp(join(tmpdir(), 'lienthong-stack-'));
+  const clientKey = await signingKeyFromJwk(await generateSigningJwk('ES256', 'test-client-key'));
+  const internalJwk = await generateSigningJwk('EdDSA', 'test-internal-key');
+  const internalKey = await signingKeyFromJwk(internalJwk);
+  const files = {
+    clientJwks: join(dir, 'client.jwks.json'),
+    internal: join(dir, 'internal.jwk.json'),
+    attestation: join(dir, 'attestation.jwk.json'),
+    audit: join(dir, 'audit.jwk.json'),
+  };
+  await writeFile(files.clientJwks, JSON.stringify(toJwks([clientKey.publicJwk])));
+  await writeFile(files.internal, JSON.stringify(internalJwk));
+  await writeFile(
+    files.attestation,
+    JSON.stringify(await generateSigningJwk('EdDSA', 'test-attestation-key')),
+  );
+  await writeFile(files.audit, JSON.stringify(await generateSigningJwk('EdDSA', 'test-audit-key')));
+
+  const started: AsyncDisposable[] = [];
+  try {
+    const mocks = {} as Record<Source, MockServer>;
+    const subgraphs = {} as Record<Source, RunningSubgraph>;
+    for (const source of SOURCES) {
+      mocks[source] = await createMock({
+        source,
+        port: 0,
+        apiKey: UPSTREAM_KEY,
+        faults: options.faults?.[source],
+      });
+      started.push(mocks[source]);
+    }
+    for (const source of SOURCES) {
+      subgraphs[source] = await CREATE[source]({
+        port: 0,
+        upstreamUrl: mocks[source].url,
+        upstreamApiKey: UPSTREAM_KEY,
+        upstreamTimeoutMs: options.upstreamTimeoutMs ?? 1_000,
+        internalJwks: toJwks([internalKey.publicJwk]),
+        cache: options.cache?.(source),
+        logger: silentLogger(),
+      });
+      started.push(subgraphs[source]);
+    }
+    const metrics = createMetrics('gateway');
+    const config = readGatewayConfig({
+      GATEWAY_PORT: '0',
+      AUTH_JWKS_FILE: files.clientJwks,
+      AUTH_ISSUER: TEST_ISSUER,
+      AUTH_AUDIENCE: TEST_AUDIENCE,
+      INTERNAL_SIGNING_KEY_FILE: files.internal,
+      ATTESTATION_KEY_FILE: files.attestation,
+      AUDIT_KEY_FILE: files.audit,
+      AUDIT_DATA_DIR: join(dir, 'audit'),
+      ...options.gatewayEnv,
+    });
+    const gateway = await createGateway({
+      config,
+      logger: silentLogger(),
+      metrics,
+      auditStore: options.auditStore,
+      subgraphUrls: Object.fromEntries(SOURCES.map((s) => [s, subgraphs[s].url])),
+    });
+    started.push(gateway);
+    const graphqlUrl = `${gateway.url}/graphql`;
+    const gatewayJwks = (await (await fetch(`${gateway.url}/.well-known/jwks.json`)).json()) as JSONWebKeySet;
+
+    const token = async (scope: string, tokenOptions: TokenOptions = {}) => {
+      const now = Math.floor(Date.now() / 1000);
+      const claims: Record<string, unknown> = { scope };
+      if (tokenOptions.officer) claims['officer'] = tokenOptions.officer;
+      return new SignJWT(claims)
+        .setProtectedHeader({ alg: clientKey.alg, kid: clientKey.kid, typ: 'at+jwt' })
+        .setIssuer(TEST_ISSUER)
+        .setAudience(TEST_AUDIENCE)
+        .setSubject(tokenOptions.sub ?? 'ubnd-cantho.motcua')
+        .setIssuedAt(now)
+        .setExpirationTime(now + (tokenOptions.ttlSeconds ?? 600))
+        .sign(clientKey.privateKey);
+    };
+
+    const query = async (
+      text: string,
+      variables?: Record<string, unknown>,
+      q: QueryOptions = {},
+    ): Promise<Answer> => {
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...q.headers };
+      if (q.token !== null)
+        headers['authorization'] = `Bearer ${q.token ?? (await token('population:read'))}`;
+      const procedure = q.procedure === undefined ? ALL_READS_PROCEDURE : q.procedure;
+      const dossier = q.dossier === undefined ? TEST_DOSSIER : q.dossier;
+      if (procedure !== null) headers['x-procedure-code'] = procedure;
+      if (dossier !== null) headers['x-dossier-id'] = dossier;
+      const response = await fetch(graphqlUrl, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query: text, variables }),
+      });
+      const body = await response.text();
+      return { status: response.status, headers: response.headers, text: body, body: JSON.parse(body) };
+    };
+
+    const dispose = async () => {
+      for (const part of started.reverse()) await part[Symbol.asyncDispose]();
+      await rm(dir, { recursive: true, force: true });
+    };
+    return {
+      gateway,
+      graphqlUrl,
+      mocks,
+      subgraphs,
+      clientKey,
+      internalKey,
+      gatewayJwks,
+      metrics,
+      token,
+      query,
+      upstreamRequests: () =>
+        Object.fromEntries(SOURCES.map((s) => [s, mocks[s].stats().requests])) as Record<Source, number>,
+      resetUpstreamCounts: () => {
+        for (const s of SOURCES) mocks[s].resetStats();
+      },
+      [Symbol.asyncDispose]: dispose,
+    };
+  } catch (error) {
+    for (const part of started.reverse()) await Promise.resolve(part[Symbol.asyncDispose]()).catch(() => {});
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
