@@ -63,7 +63,7 @@ describe('the federated stack', () => {
     );
     expect(answer.body.errors).toBeUndefined();
     expect(answer.status).toBe(200);
-    expect((answer.body.data?.['citizens'] as unknown[]).length).toBe(100);
+    expect((answer.body.data!['citizens'] as unknown[]).length).toBe(100);
     const counts = stack.upstreamRequests();
     // One batch per source per level, whatever the number of citizens: population for the citizens,
     // their spouses and the representatives; business for the enterprises by person, the enterprises
@@ -90,8 +90,8 @@ describe('the federated stack', () => {
         { token },
       );
       expect(answer.status).toBe(200);
-      expect((answer.body.data?.['citizen'] as any).fullName).toBeTruthy();
-      expect((answer.body.data?.['citizen'] as any).socialInsurance).toBeNull();
+      expect((answer.body.data!['citizen'] as any).fullName).toBeTruthy();
+      expect((answer.body.data!['citizen'] as any).socialInsurance).toBeNull();
       const error = answer.body.errors?.find((e) => e.extensions?.['code'] === 'UPSTREAM_UNAVAILABLE');
       expect(error?.path).toEqual(['citizen', 'socialInsurance']);
       expect(answer.text).not.toMatch(/127\.0\.0\.1|localhost|ECONNREFUSED|stack/);
@@ -106,8 +106,8 @@ describe('the federated stack', () => {
     const first = await stack.query(q, { id: '001089012345' }, { token });
     const second = await stack.query(q, { id: '001089012345' }, { token });
     expect(first.body.data).toEqual(second.body.data);
-    expect((first.body.data?.['citizen'] as any).dateOfBirth).toMatch(/^1989-/);
-    expect((first.body.data?.['citizen'] as any).sex).toBe('MALE');
+    expect((first.body.data!['citizen'] as any).dateOfBirth).toMatch(/^1989-/);
+    expect((first.body.data!['citizen'] as any).sex).toBe('MALE');
   });
 
   it('keeps sources consistent: household members point back to the household', async () => {
@@ -116,7 +116,7 @@ describe('the federated stack', () => {
       { id: FIXTURES.wife },
       { token },
     );
-    const household = (answer.body.data?.['citizen'] as any).household;
+    const household = (answer.body.data!['citizen'] as any).household;
     expect(household.code).toBe(FIXTURES.household);
     expect(household.members.map((m: any) => m.citizen.id).sort()).toEqual(
       [FIXTURES.husband, FIXTURES.wife, ...FIXTURES.children].sort(),
