@@ -15,6 +15,8 @@ export interface Caller {
   readonly clientId: string;
   /** The civil servant at the keyboard, when the client token names one. */
   readonly officer?: string | undefined;
+  /** The agency the client acts for (mã cơ quan), when its token names one: results are issued as it. */
+  readonly agency?: string | undefined;
   /** Scopes in force: the token's scopes that the procedure also allows. */
   readonly scopes: readonly string[];
   readonly procedureCode?: string | undefined;
@@ -27,6 +29,7 @@ export interface Caller {
 
 interface InternalClaims extends JWTPayload {
   off?: string;
+  agy?: string;
   scope: string;
   prc?: string;
   dos?: string;
@@ -42,6 +45,7 @@ export async function signInternalToken(
 ): Promise<string> {
   const claims: InternalClaims = { scope: caller.scopes.join(' '), rid: caller.requestId };
   if (caller.officer !== undefined) claims.off = caller.officer;
+  if (caller.agency !== undefined) claims.agy = caller.agency;
   if (caller.procedureCode !== undefined) claims.prc = caller.procedureCode;
   if (caller.dossierId !== undefined) claims.dos = caller.dossierId;
   if (caller.deadline !== undefined) claims.dl = caller.deadline;
@@ -88,6 +92,7 @@ export function createInternalTokenVerifier(
         return {
           clientId: payload.sub!,
           officer: payload.off,
+          agency: payload.agy,
           scopes: payload.scope.split(' ').filter(Boolean),
           procedureCode: payload.prc,
           dossierId: payload.dos,

@@ -1,6 +1,7 @@
 // What a verified client token says, checked beyond what jose checks: the shape of each claim that
 // the gateway passes on (to subgraphs, to the audit record, to logs), and the citizen-token rule.
 import type { JWTPayload } from 'jose';
+import { isAgencyCode } from '../../../../lib/agency.ts';
 import { isCitizenId } from '../../../../lib/ids.ts';
 import { isScope } from '../../../../lib/scopes.ts';
 
@@ -12,6 +13,8 @@ export interface ClientIdentity {
   readonly officer?: string | undefined;
   /** The token's scopes that lienthong knows; unknown ones are dropped. */
   readonly scopes: ReadonlySet<string>;
+  /** The agency the client acts for when it issues results (the token's `agency` claim). */
+  readonly agency?: string | undefined;
   /** The token's `jti`. */
   readonly tokenId?: string | undefined;
   /** The token's `exp`, epoch seconds. */
@@ -52,6 +55,11 @@ export function identityFromClaims(
   if (officer !== undefined && (typeof officer !== 'string' || !OFFICER.test(officer))) {
     throw new ClaimRejected('officer_malformed');
   }
+  const agency = payload['agency'];
+  // Issuing and revoking are bound to this claim (results subgraph): only a well-formed code passes on.
+  if (agency !== undefined && (typeof agency !== 'string' || !isAgencyCode(agency))) {
+    throw new ClaimRejected('agency_malformed');
+  }
   const jti = payload.jti;
   if (jti !== undefined && (typeof jti !== 'string' || !TOKEN_ID.test(jti)))
     throw new ClaimRejected('jti_malformed');
@@ -62,7 +70,7 @@ export function identityFromClaims(
     if (!isCitizenId(sub, now)) throw new ClaimRejected('citizen_sub_malformed');
     if (scopes.size > 1) throw new ClaimRejected('citizen_scope_mixed');
   }
-  return { clientId: sub, officer, scopes, tokenId: jti, expiresAt: exp };
+  return { clientId: sub, officer, scopes, agency, tokenId: jti, expiresAt: exp };
 }
 
 function scopesOf(claim: unknown): ReadonlySet<string> {

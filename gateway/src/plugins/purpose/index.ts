@@ -52,6 +52,7 @@ export function purposePlugin(options: PurposePluginOptions): ApolloServerPlugin
           context.resolution.caller = {
             clientId: identity.clientId,
             officer: identity.officer,
+            agency: identity.agency,
             scopes: [...scopesInForce(identity.scopes, procedure)],
             procedureCode: bound ? procedureCode : undefined,
             dossierId: bound ? dossierId : undefined,
