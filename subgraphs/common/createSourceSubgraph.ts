@@ -2,11 +2,14 @@
 // source's resolvers and loaders, and close what was created if starting fails.
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import type { RecordCache } from '../../lib/cache/types.ts';
+import type { CheckResult, ReadinessCheck } from '../../lib/httpServer.ts';
 import type { Caller } from '../../lib/internalToken.ts';
 import type { Source } from '../../lib/topology.ts';
 import { loadSubgraphSdl } from '../../schema/composeSupergraph.ts';
+import { type ChangeFeed, startChangeFeed } from './changeFeed.ts';
 import type { SubgraphContext } from './context.ts';
 import { type RunningSubgraph, startSubgraphServer } from './createSubgraphServer.ts';
+import { createEvictHandler } from './evictHandler.ts';
 import { createSubgraphDeps, type SubgraphOptions } from './subgraphDeps.ts';
 import type { UpstreamClient } from './upstreamClient.ts';
 
@@ -22,6 +25,21 @@ export async function createSourceSubgraph<L>(
   parts: SourceParts<L>,
 ): Promise<RunningSubgraph> {
   const deps = createSubgraphDeps(source, options);
+  const feed =
+    options.cache && options.changeFeed !== false
+      ? startChangeFeed({
+          source,
+          upstreamUrl: options.upstreamUrl,
+          upstreamApiKey: options.upstreamApiKey,
+          cache: deps.cache,
+          logger: deps.logger,
+          metrics: deps.metrics,
+        })
+      : undefined;
+  const close = async () => {
+    await feed?.close();
+    await deps.close();
+  };
   try {
     return await startSubgraphServer({
       name: source,
@@ -33,11 +51,34 @@ export async function createSourceSubgraph<L>(
       ...(options.host === undefined ? {} : { host: options.host }),
       logger: deps.logger,
       metrics: deps.metrics,
-      checks: { upstream: deps.upstreamCheck },
-      onClose: deps.close,
+      checks: { upstream: deps.upstreamCheck, ...cacheChecks(deps.cache, feed) },
+      routes: [
+        createEvictHandler({
+          source,
+          cache: deps.cache,
+          verifier: deps.verifier,
+          logger: deps.logger,
+          metrics: deps.metrics,
+        }),
+      ],
+      onClose: close,
     });
   } catch (error) {
-    await deps.close();
+    await close();
     throw error;
   }
+}
+
+/** /readyz entries: the cache's health when it reports one, and whether the change feed is open. */
+function cacheChecks(cache: RecordCache, feed: ChangeFeed | undefined): Record<string, ReadinessCheck> {
+  const checks: Record<string, ReadinessCheck> = {};
+  const health = (cache as { health?: () => CheckResult }).health;
+  if (typeof health === 'function') checks['cache'] = () => health.call(cache);
+  // A closed feed means staleness bounded by TTLs only: degraded, never unready.
+  if (feed)
+    checks['changeFeed'] = () =>
+      feed.connected()
+        ? { ok: true, detail: 'connected' }
+        : { ok: true, degraded: true, detail: 'reconnecting' };
+  return checks;
 }

@@ -7,7 +7,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { GraphQLError, type GraphQLFormattedError, parse } from 'graphql';
 import { internalError } from '../../lib/errors.ts';
-import { type ReadinessCheck, startServiceServer } from '../../lib/httpServer.ts';
+import { type ReadinessCheck, type RequestHandler, startServiceServer } from '../../lib/httpServer.ts';
 import type { Caller, InternalTokenVerifier } from '../../lib/internalToken.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { Metrics } from '../../lib/metrics.ts';
@@ -36,6 +36,8 @@ export interface SubgraphServerOptions<L> {
   readonly checks?: Readonly<Record<string, ReadinessCheck>>;
   /** Called after the server has drained: closes what the subgraph created (pools…). */
   readonly onClose?: () => Promise<void>;
+  /** Routes served besides /graphql (e.g. POST /admin/evict), tried in order before it. */
+  readonly routes?: readonly RequestHandler[];
 }
 
 export interface RunningSubgraph extends AsyncDisposable {
@@ -79,7 +81,7 @@ export async function startSubgraphServer<L>(options: SubgraphServerOptions<L>):
     ...(options.host === undefined ? {} : { host: options.host }),
     logger: options.logger,
     registry: options.metrics.registry,
-    handler,
+    handler: options.routes?.length ? firstHandling([...options.routes, handler]) : handler,
     ...(options.checks === undefined ? {} : { checks: options.checks }),
   });
   let closing: Promise<void> | undefined;
@@ -97,6 +99,14 @@ export async function startSubgraphServer<L>(options: SubgraphServerOptions<L>):
     port: http.port,
     close,
     [Symbol.asyncDispose]: close,
+  };
+}
+
+/** Tries each handler in turn until one serves the request. */
+function firstHandling(handlers: readonly RequestHandler[]): RequestHandler {
+  return async (req, res) => {
+    for (const handle of handlers) if (await handle(req, res)) return true;
+    return false;
   };
 }
 

@@ -9,6 +9,7 @@ import { createInternalTokenVerifier, type InternalTokenVerifier } from '../../l
 import { createLogger, type Logger } from '../../lib/logger.ts';
 import { createMetrics, type Metrics } from '../../lib/metrics.ts';
 import type { Source } from '../../lib/topology.ts';
+import { createSourceResilience, type ResilienceOptions } from './resilience.ts';
 import { createUpstreamClient, createUpstreamPool, type UpstreamClient } from './upstreamClient.ts';
 
 export interface SubgraphOptions {
@@ -36,6 +37,13 @@ export interface SubgraphOptions {
   readonly clock?: () => Date;
   /** Most ids `citizens(ids:)` accepts; default 100 (population only). */
   readonly citizensMaxIds?: number;
+  /** Retries and circuit breaker of the upstream; default DEFAULT_RESILIENCE (resilience.ts). */
+  readonly resilience?: Partial<ResilienceOptions>;
+  /**
+   * Follow the upstream's change events and evict what they make stale (changeFeed.ts); default true
+   * when a cache is given.
+   */
+  readonly changeFeed?: boolean;
 }
 
 export interface SubgraphDeps {
@@ -58,8 +66,11 @@ export function createSubgraphDeps(source: Source, options: SubgraphOptions): Su
   const dispatcher = options.dispatcher ?? ownPool!;
   const logger = options.logger ?? createLogger({ name: `subgraph-${source}` });
   const metrics = options.metrics ?? createMetrics(`subgraph-${source}`);
+  // One breaker per source per process, shared by every request: it must see all their failures.
+  const resilience = createSourceResilience({ source, metrics, logger, options: options.resilience ?? {} });
   const client = createUpstreamClient({
     source,
+    resilience,
     baseUrl: options.upstreamUrl,
     apiKey: options.upstreamApiKey,
     timeoutMs,
@@ -74,7 +85,11 @@ export function createSubgraphDeps(source: Source, options: SubgraphOptions): Su
     verifier: createInternalTokenVerifier(options.internalJwks, source, options.clock),
     logger,
     metrics,
-    upstreamCheck: () => checkUpstream(dispatcher, options.upstreamUrl, timeoutMs),
+    // An open circuit is reported as it is; probing the upstream behind it would defeat its purpose.
+    upstreamCheck: () => {
+      const circuit = resilience.check();
+      return circuit.ok ? checkUpstream(dispatcher, options.upstreamUrl, timeoutMs) : circuit;
+    },
     close: async () => {
       await ownPool?.close();
     },
