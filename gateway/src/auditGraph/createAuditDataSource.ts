@@ -8,6 +8,7 @@ import { loadSubgraphSdl } from '../../../schema/composeSupergraph.ts';
 import { AuditQueryError } from '../audit/errors.ts';
 import type { AuditFilter, AuditStore, PageRequest } from '../audit/types.ts';
 import type { GatewayContext } from '../context.ts';
+import { SUBJECT_FORMAT, subjectKey } from './subjectKey.ts';
 
 export function createAuditDataSource(store: AuditStore): LocalGraphQLDataSource<GatewayContext> {
   const schema = buildSubgraphSchema([
@@ -25,7 +26,8 @@ export function auditResolvers(store: AuditStore) {
         context: GatewayContext,
       ) => {
         requireScope(context, 'audit:read');
-        return withQueryErrors(() => store.query(args.filter ?? {}, pageOf(args)));
+        const filter = withSubjectKey(args.filter ?? {});
+        return withQueryErrors(() => store.query(filter, pageOf(args)));
       },
       myAccessHistory: async (
         _: unknown,
@@ -40,6 +42,14 @@ export function auditResolvers(store: AuditStore) {
       },
     },
   };
+}
+
+/** An administrator types the bare identifier; the store keeps it typed. */
+function withSubjectKey(filter: AuditFilter): AuditFilter {
+  if (typeof filter.subject !== 'string') return filter;
+  const subject = subjectKey(filter.subject);
+  if (!subject) throw badUserInput('subject', SUBJECT_FORMAT);
+  return { ...filter, subject };
 }
 
 /** Defence in depth: the authorization plugin has already removed these fields without the scope. */
