@@ -100,7 +100,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         ? createAuditDataSource(auditStore)
         : new SubgraphDataSource({
             name,
-            url: options.subgraphUrls?.[name] ?? url ?? '',
+            url: options.subgraphUrls?.[name] ?? config.subgraphUrls[name] ?? url ?? '',
             dispatcher,
             signingKey: keys.internal,
             logger,
@@ -120,6 +120,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       dev: config.dev,
       limits: config.limits,
       auditStore,
+      disabled: config.disabledFeatures,
     }),
     parseOptions: { maxTokens: config.maxTokens },
     maxRecursiveSelections: config.maxRecursiveSelections,
@@ -128,6 +129,9 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: !config.dev,
     csrfPrevention: true,
+    // The process's lifecycle is ours (lib/main.ts drains, then closes the audit store): Apollo's own
+    // signal handlers would re-raise the signal and kill the process before the audit is sealed.
+    stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     formatError: maskError,
     logger: apolloLogger(logger),
@@ -143,7 +147,8 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     server,
     maxBodyBytes: config.maxBodyBytes,
     beforeSend: async (body, status, context): Promise<Record<string, string>> => {
-      if (status !== 200 || !context.resolution.caller) return {};
+      if (status !== 200 || !context.resolution.caller || config.disabledFeatures.has('attestation'))
+        return {};
       const attestation = await attestResponse(keys.attestation, {
         body,
         requestId: context.requestId,

@@ -61,6 +61,9 @@ export async function startSubgraphServer<L>(options: SubgraphServerOptions<L>):
     formatError: (formatted, error) => maskUnexpected(formatted, error, options.logger),
     // Inline traces (ftv1) would hand resolver timings to whoever asks; the gateway does not use them.
     plugins: [ApolloServerPluginInlineTraceDisabled(), outcomeMetricsPlugin(options.metrics)],
+    // The process's lifecycle is ours (lib/main.ts drains, then closes the cache): Apollo's own signal
+    // handlers would re-raise the signal and kill the process mid-drain.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   const handler = createGraphQLHandler({
