@@ -4,7 +4,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JSONWebKeySet } from 'jose';
+import type { JSONWebKeySet, JWK } from 'jose';
 import { SignJWT } from 'jose';
 import type { AuditStore } from '../../gateway/src/audit/types.ts';
 import { readGatewayConfig } from '../../gateway/src/config.ts';
@@ -23,6 +23,7 @@ import { createInsuranceSubgraph } from '../../subgraphs/insurance/createSubgrap
 import { createLandSubgraph } from '../../subgraphs/land/createSubgraph.ts';
 import { createPopulationSubgraph } from '../../subgraphs/population/createSubgraph.ts';
 import { createResultsSubgraph } from '../../subgraphs/results/createSubgraph.ts';
+import { type CountingProxy, startCountingProxy } from './countingProxy.ts';
 
 export const TEST_ISSUER = 'https://idp.test/lienthong';
 export const TEST_AUDIENCE = 'lienthong';
@@ -44,6 +45,12 @@ export interface StackOptions {
   readonly cache?: (source: Source) => RecordCache;
   readonly auditStore?: AuditStore;
   readonly upstreamTimeoutMs?: number;
+  /** Public keys trusted for client tokens besides the stack's own ES256 key (e.g. an RSA key). */
+  readonly extraClientKeys?: readonly JWK[];
+  /** Subgraph URLs the gateway calls instead of the stack's (a fake subgraph of the test's own). */
+  readonly subgraphUrls?: Partial<Record<Source, string>>;
+  /** Puts a counting proxy between the gateway and each subgraph (see `subgraphRequests`). */
+  readonly countSubgraphRequests?: boolean;
 }
 
 export interface TokenOptions {
@@ -78,6 +85,8 @@ export interface Stack extends AsyncDisposable {
   readonly clientKey: SigningKey;
   readonly internalKey: SigningKey;
   readonly gatewayJwks: JSONWebKeySet;
+  /** The gateway's environment (key files, issuer, audience, …), for starting more gateways as processes. */
+  readonly gatewayEnv: Readonly<Record<string, string>>;
   readonly metrics: Metrics;
   /** A client token signed by the trusted test key. */
   token(scope: string, options?: TokenOptions): Promise<string>;
@@ -85,6 +94,9 @@ export interface Stack extends AsyncDisposable {
   query(query: string, variables?: Record<string, unknown>, options?: QueryOptions): Promise<Answer>;
   /** Upstream /api/ requests served by each mock since the last reset. */
   upstreamRequests(): Record<Source, number>;
+  /** Requests the gateway made to each subgraph since the last reset; needs `countSubgraphRequests`. */
+  subgraphRequests(): Record<Source, number>;
+  /** Resets the mocks' counts and, when counted, the subgraph request counts. */
   resetUpstreamCounts(): void;
 }
 
@@ -103,7 +115,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     attestation: join(dir, 'attestation.jwk.json'),
     audit: join(dir, 'audit.jwk.json'),
   };
-  await writeFile(files.clientJwks, JSON.stringify(toJwks([clientKey.publicJwk])));
+  await writeFile(
+    files.clientJwks,
+    JSON.stringify(toJwks([clientKey.publicJwk, ...(options.extraClientKeys ?? [])])),
+  );
   await writeFile(files.internal, JSON.stringify(internalJwk));
   await writeFile(
     files.attestation,
@@ -136,8 +151,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       });
       started.push(subgraphs[source]);
     }
+    const proxies: Partial<Record<Source, CountingProxy>> = {};
+    if (options.countSubgraphRequests) {
+      for (const source of SOURCES) {
+        const proxy = await startCountingProxy(options.subgraphUrls?.[source] ?? subgraphs[source].url);
+        proxies[source] = proxy;
+        started.push(proxy);
+      }
+    }
+    const gatewaySubgraphUrl = (source: Source) =>
+      proxies[source]?.url ?? options.subgraphUrls?.[source] ?? subgraphs[source].url;
     const metrics = createMetrics('gateway');
-    const config = readGatewayConfig({
+    const gatewayEnv: Record<string, string> = {
       GATEWAY_PORT: '0',
       AUTH_JWKS_FILE: files.clientJwks,
       AUTH_ISSUER: TEST_ISSUER,
@@ -147,13 +172,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       AUDIT_KEY_FILE: files.audit,
       AUDIT_DATA_DIR: join(dir, 'audit'),
       ...options.gatewayEnv,
-    });
+    };
+    const config = readGatewayConfig(gatewayEnv);
     const gateway = await createGateway({
       config,
       logger: silentLogger(),
       metrics,
       auditStore: options.auditStore,
-      subgraphUrls: Object.fromEntries(SOURCES.map((s) => [s, subgraphs[s].url])),
+      subgraphUrls: Object.fromEntries(SOURCES.map((s) => [s, gatewaySubgraphUrl(s)])),
     });
     started.push(gateway);
     const graphqlUrl = `${gateway.url}/graphql`;
@@ -206,13 +232,25 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       clientKey,
       internalKey,
       gatewayJwks,
+      gatewayEnv,
       metrics,
       token,
       query,
       upstreamRequests: () =>
         Object.fromEntries(SOURCES.map((s) => [s, mocks[s].stats().requests])) as Record<Source, number>,
+      subgraphRequests: () => {
+        if (!options.countSubgraphRequests)
+          throw new Error('startStack({ countSubgraphRequests: true }) counts them');
+        return Object.fromEntries(SOURCES.map((s) => [s, proxies[s]?.count() ?? 0])) as Record<
+          Source,
+          number
+        >;
+      },
       resetUpstreamCounts: () => {
-        for (const s of SOURCES) mocks[s].resetStats();
+        for (const s of SOURCES) {
+          mocks[s].resetStats();
+          proxies[s]?.reset();
+        }
       },
       [Symbol.asyncDispose]: dispose,
     };
