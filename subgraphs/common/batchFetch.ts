@@ -10,7 +10,8 @@ export async function postBatch<T>(
   keyCount: number,
   options: RequestOptions,
 ): Promise<(T | null)[]> {
-  const answer = await client.postJson<{ ketQua?: unknown }>(path, body, options);
+  // A batch lookup changes nothing upstream, so it may be retried although it is a POST.
+  const answer = await client.postJson<{ ketQua?: unknown }>(path, body, { ...options, idempotent: true });
   // A reply of the wrong shape is treated as an outage: its slots cannot be matched to the keys.
   if (!Array.isArray(answer?.ketQua) || answer.ketQua.length !== keyCount) {
     throw new UpstreamError(source, 'malformed');

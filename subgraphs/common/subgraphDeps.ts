@@ -86,7 +86,7 @@ export function createSubgraphDeps(source: Source, options: SubgraphOptions): Su
     logger,
     metrics,
     // An open circuit is reported as it is; probing the upstream behind it would defeat its purpose.
-    upstreamCheck: () => {
+    upstreamCheck: async () => {
       const circuit = resilience.check();
       return circuit.ok ? checkUpstream(dispatcher, options.upstreamUrl, timeoutMs) : circuit;
     },

@@ -5,19 +5,24 @@ import type { Dispatcher } from 'undici';
 import { Pool, request } from 'undici';
 import type { Logger } from '../../lib/logger.ts';
 import type { Metrics } from '../../lib/metrics.ts';
+import type { SourceResilience } from './resilience.ts';
 
-export type UpstreamFailure = 'timeout' | 'status' | 'network' | 'malformed';
+/** 'circuit-open': not sent at all, the source's circuit breaker is open (resilience.ts). */
+export type UpstreamFailure = 'timeout' | 'status' | 'network' | 'malformed' | 'circuit-open';
 
 export class UpstreamError extends Error {
   override readonly name = 'UpstreamError';
   readonly source: string;
   readonly failure: UpstreamFailure;
   readonly status: number | undefined;
-  constructor(source: string, failure: UpstreamFailure, status?: number) {
+  /** The upstream's Retry-After, in ms from when it answered. */
+  readonly retryAfterMs: number | undefined;
+  constructor(source: string, failure: UpstreamFailure, status?: number, retryAfterMs?: number) {
     super(`${source} upstream ${failure}${status === undefined ? '' : ` (HTTP ${status})`}`);
     this.source = source;
     this.failure = failure;
     this.status = status;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -33,6 +38,8 @@ export interface UpstreamClientOptions {
   readonly dispatcher: Dispatcher;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** The source's retries and circuit breaker, shared by every request; default none (one attempt). */
+  readonly resilience?: SourceResilience;
 }
 
 export interface RequestOptions {
@@ -40,6 +47,8 @@ export interface RequestOptions {
   readonly deadline?: number | undefined;
   /** The gateway's request id, for logs. */
   readonly requestId?: string | undefined;
+  /** Safe to retry: default true for GET, false for POST (the batch lookups are POSTed reads and say so). */
+  readonly idempotent?: boolean | undefined;
 }
 
 export interface UpstreamClient {
@@ -72,7 +81,12 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       });
       if (response.statusCode < 200 || response.statusCode >= 300) {
         await response.body.dump();
-        throw new UpstreamError(options.source, 'status', response.statusCode);
+        throw new UpstreamError(
+          options.source,
+          'status',
+          response.statusCode,
+          parseRetryAfter(response.headers['retry-after']),
+        );
       }
       const parsed = await response.body.json().catch(() => {
         throw new UpstreamError(options.source, 'malformed');
@@ -93,9 +107,16 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       throw failure;
     }
   };
+  const run = <T>(method: 'GET' | 'POST', path: string, body: unknown, opts: RequestOptions = {}) => {
+    if (!options.resilience) return call<T>(method, path, body, opts);
+    return options.resilience.run(() => call<T>(method, path, body, opts), {
+      idempotent: opts.idempotent ?? method === 'GET',
+      deadline: opts.deadline,
+    });
+  };
   return {
-    postJson: (path, body, opts) => call('POST', path, body, opts),
-    getJson: (path, opts) => call('GET', path, undefined, opts),
+    postJson: (path, body, opts) => run('POST', path, body, opts),
+    getJson: (path, opts) => run('GET', path, undefined, opts),
   };
 }
 
@@ -103,6 +124,15 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
 export function effectiveTimeout(timeoutMs: number, deadline: number | undefined, now = Date.now()): number {
   if (deadline === undefined) return timeoutMs;
   return Math.max(1, Math.min(timeoutMs, deadline - now));
+}
+
+/** Retry-After as delta-seconds or an HTTP date, in ms from now; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (text === undefined || text.trim() === '') return undefined;
+  if (/^\s*\d+\s*$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 function classify(source: string, error: unknown): UpstreamError {
