@@ -11,6 +11,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from '../../../lib/logger.ts';
 import type { Metrics } from '../../../lib/metrics.ts';
 import type { AuditStore } from '../audit/types.ts';
+import type { BenchFeature } from '../config.ts';
 import type { GatewayContext } from '../context.ts';
 import type { EntityKeys } from '../operation/subjects.ts';
 import type { ScopeRequirements } from '../operation/supergraphSecurity.ts';
@@ -31,19 +32,23 @@ export interface GatewayPluginsOptions {
   readonly dev: boolean;
   readonly limits: QueryLimits;
   readonly auditStore: AuditStore;
+  /** Features left out to price them (`npm run bench` only; config refuses it otherwise); default none. */
+  readonly disabled?: ReadonlySet<BenchFeature>;
 }
 
 export function gatewayPlugins(options: GatewayPluginsOptions): ApolloServerPlugin<GatewayContext>[] {
+  const on = (feature: BenchFeature) => !options.disabled?.has(feature);
   return [
-    auditPlugin({ store: options.auditStore, logger: options.logger }),
+    on('audit') && auditPlugin({ store: options.auditStore, logger: options.logger }),
     observabilityPlugin({ metrics: options.metrics, logger: options.logger }),
-    limitsPlugin(options.limits),
+    on('limits') && limitsPlugin(options.limits),
     purposePlugin({ registry: options.registry }),
-    authorizationPlugin({
-      requirements: options.requirements,
-      entityKeys: options.entityKeys,
-      mode: options.authorizationMode,
-      dev: options.dev,
-    }),
-  ];
+    on('authorization') &&
+      authorizationPlugin({
+        requirements: options.requirements,
+        entityKeys: options.entityKeys,
+        mode: options.authorizationMode,
+        dev: options.dev,
+      }),
+  ].filter((plugin) => plugin !== false);
 }
