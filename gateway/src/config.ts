@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { type EnvReader, env, readEnv } from '../../lib/env.ts';
 import { ConfigError } from '../../lib/errors.ts';
 import { DEFAULT_GATEWAY_PORT } from '../../lib/topology.ts';
+import type { PersistedQueriesConfig } from './persistedQueries.ts';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './plugins/limits/index.ts';
+import {
+  DEFAULT_RATE_LIMIT,
+  limitTable,
+  positiveNumber,
+  type RateLimitConfig,
+} from './plugins/rateLimit/rateLimitConfig.ts';
 
 export interface GatewayConfig {
   readonly port: number;
@@ -53,6 +60,10 @@ export interface GatewayConfig {
   readonly subgraphUrls: Readonly<Record<string, string>>;
   /** Features switched off to price them (BENCH_DISABLE_FEATURES, only with LIENTHONG_BENCH=1). */
   readonly disabledFeatures: ReadonlySet<BenchFeature>;
+  /** Per-client token buckets (RATE_LIMIT_*), shared through Redis when configured. */
+  readonly rateLimit: RateLimitConfig;
+  /** Automatic persisted queries, or a safelist only (PERSISTED_QUERIES_*). */
+  readonly persistedQueries: PersistedQueriesConfig;
 }
 
 /** What a benchmark may switch off to measure its cost; never outside `npm run bench`. */
@@ -122,6 +133,14 @@ export function readGatewayConfig(environment: NodeJS.ProcessEnv = process.env):
       QUERY_MAX_COST: env.integer(DEFAULT_QUERY_LIMITS.maxCost, 1, 100_000_000),
       QUERY_MAX_VARIABLES_BYTES: env.integer(DEFAULT_QUERY_LIMITS.maxVariablesBytes, 64, 16 * 1_048_576),
       QUERY_DEFAULT_LIST_SIZE: env.integer(DEFAULT_QUERY_LIMITS.defaultListSize, 1, 10_000),
+      RATE_LIMIT_CAPACITY: positiveNumber(DEFAULT_RATE_LIMIT.capacity),
+      RATE_LIMIT_REFILL_PER_SECOND: positiveNumber(DEFAULT_RATE_LIMIT.refillPerSecond),
+      RATE_LIMIT_CLIENTS: limitTable,
+      RATE_LIMIT_SCOPES: limitTable,
+      GATEWAY_REPLICAS: env.integer(1, 1, 1000),
+      PERSISTED_QUERIES_ONLY: env.flag(),
+      PERSISTED_QUERIES_FILE: env.optionalString(),
+      PERSISTED_QUERIES_TTL_SECONDS: env.integer(86_400, 1, 31_536_000),
       SUBGRAPH_URLS: urlTable,
       LIENTHONG_BENCH: env.flag(),
       BENCH_DISABLE_FEATURES: benchFeatures,
@@ -154,6 +173,11 @@ export function readGatewayConfig(environment: NodeJS.ProcessEnv = process.env):
   if (!raw.LIENTHONG_BENCH && raw.BENCH_DISABLE_FEATURES.size > 0) {
     problems.push(
       `BENCH_DISABLE_FEATURES: expected nothing outside a benchmark (LIENTHONG_BENCH=1), got ${JSON.stringify([...raw.BENCH_DISABLE_FEATURES].join(','))}`,
+    );
+  }
+  if (raw.PERSISTED_QUERIES_ONLY && !raw.PERSISTED_QUERIES_FILE) {
+    problems.push(
+      'PERSISTED_QUERIES_FILE: expected the safelist (JSON of sha256 → query) that PERSISTED_QUERIES_ONLY=1 accepts, got nothing',
     );
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -197,6 +221,19 @@ export function readGatewayConfig(environment: NodeJS.ProcessEnv = process.env):
     }),
     subgraphUrls: raw.SUBGRAPH_URLS,
     disabledFeatures: raw.BENCH_DISABLE_FEATURES,
+    rateLimit: Object.freeze({
+      limits: Object.freeze({
+        default: { capacity: raw.RATE_LIMIT_CAPACITY, refillPerSecond: raw.RATE_LIMIT_REFILL_PER_SECOND },
+        perClient: raw.RATE_LIMIT_CLIENTS,
+        perScope: raw.RATE_LIMIT_SCOPES,
+      }),
+      replicas: raw.GATEWAY_REPLICAS,
+    }),
+    persistedQueries: Object.freeze({
+      only: raw.PERSISTED_QUERIES_ONLY,
+      file: raw.PERSISTED_QUERIES_FILE,
+      ttlSeconds: raw.PERSISTED_QUERIES_TTL_SECONDS,
+    }),
   });
 }
 
