@@ -19,6 +19,8 @@ export interface GatewayConfig {
   readonly dev: boolean;
   readonly auth: {
     readonly jwksUrl: string | undefined;
+    /** Least time between two fetches of AUTH_JWKS_URL for unknown kids, in seconds (AUTH_JWKS_COOLDOWN_SECONDS); default 30. */
+    readonly jwksCooldownSeconds: number;
     readonly jwksFile: string | undefined;
     readonly issuer: string;
     readonly audience: string;
@@ -105,6 +107,7 @@ export function readGatewayConfig(environment: NodeJS.ProcessEnv = process.env):
       LIENTHONG_DEV: env.flag(),
       AUTH_JWKS_URL: env.url(['https:', 'http:']),
       AUTH_JWKS_FILE: env.optionalString(),
+      AUTH_JWKS_COOLDOWN_SECONDS: env.integer(30, 1, 3600),
       AUTH_ISSUER: env.optionalString(),
       AUTH_AUDIENCE: env.string('lienthong'),
       AUTH_CLOCK_TOLERANCE_SECONDS: env.integer(30, 0, 300),
@@ -187,6 +190,7 @@ export function readGatewayConfig(environment: NodeJS.ProcessEnv = process.env):
     dev,
     auth: Object.freeze({
       jwksUrl: raw.AUTH_JWKS_URL,
+      jwksCooldownSeconds: raw.AUTH_JWKS_COOLDOWN_SECONDS,
       jwksFile: raw.AUTH_JWKS_FILE,
       issuer: raw.AUTH_ISSUER ?? DEV_ISSUER,
       audience: raw.AUTH_AUDIENCE,
