@@ -70,6 +70,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     }));
   const verifier = createClientTokenVerifier({
     jwksUrl: config.auth.jwksUrl,
+    jwksCooldownSeconds: config.auth.jwksCooldownSeconds,
     jwksFile: config.auth.jwksFile,
     issuer: config.auth.jwksFile || config.auth.jwksUrl ? config.auth.issuer : undefined,
     // Dev mode trusts the dev key too, for tokens of its own issuer only.
