@@ -56,6 +56,8 @@ export interface StackOptions {
 export interface TokenOptions {
   readonly sub?: string;
   readonly officer?: string;
+  /** The `agency` claim: the agency code the client issues results as. */
+  readonly agency?: string;
   readonly ttlSeconds?: number;
 }
 
@@ -189,6 +191,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const now = Math.floor(Date.now() / 1000);
       const claims: Record<string, unknown> = { scope };
       if (tokenOptions.officer) claims['officer'] = tokenOptions.officer;
+      if (tokenOptions.agency) claims['agency'] = tokenOptions.agency;
       return new SignJWT(claims)
         .setProtectedHeader({ alg: clientKey.alg, kid: clientKey.kid, typ: 'at+jwt' })
         .setIssuer(TEST_ISSUER)

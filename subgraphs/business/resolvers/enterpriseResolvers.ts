@@ -2,6 +2,7 @@
 // names are passed on as references, loaded only when one of their fields is asked.
 import { isEnterpriseCode } from '../../../lib/ids.ts';
 import { toAddress } from '../../common/address.ts';
+import { provenanceField } from '../../common/provenance.ts';
 import { type Loaded, recordOf } from '../../common/recordLoader.ts';
 import { hasScopes } from '../../common/scopeGuard.ts';
 import type { BusinessContext } from '../context.ts';
@@ -57,5 +58,10 @@ export const enterpriseResolvers = {
       enterprise: owner.maSoDoanhNghiep ? { code: owner.maSoDoanhNghiep } : null,
       capitalShare: owner.tyLeVon ?? null,
     })),
+  ),
+  provenance: provenanceField<EnterpriseParent, DoanhNghiep, BusinessContext>(
+    'business',
+    (context) => context.loaders.enterprise,
+    (parent) => parent.code,
   ),
 };

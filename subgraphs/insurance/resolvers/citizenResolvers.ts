@@ -1,5 +1,6 @@
 // Citizen as the insurance database knows it: social insurance contributions and the health card.
 import { isCitizenId } from '../../../lib/ids.ts';
+import { provenanceOf } from '../../common/provenance.ts';
 import type { InsuranceContext } from '../context.ts';
 import type { ThamGiaBaoHiem } from '../datasources/types.ts';
 
@@ -48,6 +49,8 @@ export const citizenResolvers = {
     // Ids arrive from the gateway; a malformed one cannot be insured and costs no request.
     if (!isCitizenId(parent.id)) return null;
     const loaded = await context.loaders.participationByCitizen.load(parent.id);
-    return loaded ? toSocialInsurance(loaded.record) : null;
+    return loaded
+      ? { ...toSocialInsurance(loaded.record), provenance: provenanceOf('insurance', loaded) }
+      : null;
   },
 };

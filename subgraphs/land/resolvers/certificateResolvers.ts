@@ -2,6 +2,7 @@
 // references to the population and business subgraphs.
 import { isLandSerial } from '../../../lib/ids.ts';
 import { toAddress } from '../../common/address.ts';
+import { provenanceField } from '../../common/provenance.ts';
 import { type Loaded, recordOf } from '../../common/recordLoader.ts';
 import { hasScopes } from '../../common/scopeGuard.ts';
 import type { LandContext } from '../context.ts';
@@ -56,4 +57,9 @@ export const certificateResolvers = {
   issuingAuthority: fromRecord((r) => r.coQuanCap),
   holders: fromRecord((r) => r.nguoiSuDung.map(toHolder)),
   parcels: fromRecord((r) => r.thuaDat.map(toParcel)),
+  provenance: provenanceField<CertificateParent, GiayChungNhan, LandContext>(
+    'land',
+    (context) => context.loaders.certificate,
+    (parent) => parent.serial,
+  ),
 };

@@ -2,6 +2,7 @@
 // its own and a reference (father, household member…) is loaded only when one of its fields is asked.
 import { isCitizenId } from '../../../lib/ids.ts';
 import { toAddress } from '../../common/address.ts';
+import { provenanceField } from '../../common/provenance.ts';
 import { type Loaded, recordOf } from '../../common/recordLoader.ts';
 import { hasScopes } from '../../common/scopeGuard.ts';
 import type { PopulationContext } from '../context.ts';
@@ -55,4 +56,9 @@ export const citizenResolvers = {
   father: fromRecord((r) => citizenRef(r.soDinhDanhCha)),
   mother: fromRecord((r) => citizenRef(r.soDinhDanhMe)),
   spouse: fromRecord((r) => citizenRef(r.soDinhDanhVoChong)),
+  provenance: provenanceField<CitizenParent, CongDan, PopulationContext>(
+    'population',
+    (context) => context.loaders.citizen,
+    (parent) => parent.id,
+  ),
 };

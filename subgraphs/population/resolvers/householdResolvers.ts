@@ -1,5 +1,6 @@
 // Household: loaded by code when one of its fields is asked.
 import { toAddress } from '../../common/address.ts';
+import { provenanceField } from '../../common/provenance.ts';
 import { recordOf } from '../../common/recordLoader.ts';
 import type { PopulationContext } from '../context.ts';
 import type { HoGiaDinh } from '../datasources/types.ts';
@@ -32,5 +33,10 @@ export const householdResolvers = {
       citizen: { id: member.soDinhDanh } satisfies CitizenParent,
       relationToHead: HOUSEHOLD_RELATION[member.quanHeVoiChuHo] ?? 'OTHER',
     })),
+  ),
+  provenance: provenanceField<HouseholdParent, HoGiaDinh, PopulationContext>(
+    'population',
+    (context) => context.loaders.household,
+    (parent) => parent.code,
   ),
 };

@@ -5,7 +5,13 @@ import { compactVerify, decodeProtectedHeader } from 'jose';
 import { UpstreamError } from '../../common/upstreamClient.ts';
 import type { KeyResolver } from './registryKeys.ts';
 
-export type InvalidReason = 'MALFORMED' | 'UNKNOWN_KEY' | 'BAD_SIGNATURE' | 'EXPIRED' | 'KEYS_UNAVAILABLE';
+export type InvalidReason =
+  | 'MALFORMED'
+  | 'ALGORITHM_NOT_ALLOWED'
+  | 'UNKNOWN_KEY'
+  | 'BAD_SIGNATURE'
+  | 'EXPIRED'
+  | 'KEYS_UNAVAILABLE';
 
 export interface ResultClaims {
   readonly code: string | null;
@@ -64,6 +70,9 @@ export async function verifyAttestation(
   try {
     const header = decodeProtectedHeader(attestation);
     keyId = typeof header.kid === 'string' ? header.kid : null;
+    // alg "none" or an HMAC "signed" with a public key: refused before any key is looked up.
+    if (typeof header.alg !== 'string' || !REGISTRY_ALGORITHMS.includes(header.alg))
+      return invalid('ALGORITHM_NOT_ALLOWED', keyId);
   } catch {
     return invalid('MALFORMED');
   }
@@ -88,6 +97,8 @@ function reasonOf(error: unknown): InvalidReason {
       return 'UNKNOWN_KEY';
     case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
       return 'BAD_SIGNATURE';
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+      return 'ALGORITHM_NOT_ALLOWED';
     default:
       return 'MALFORMED';
   }

@@ -1,9 +1,11 @@
 // IssuedResult: translated field by field from the registry record; the subject is passed on as a
 // reference to the population or business subgraph.
 import { isResultCode } from '../../../lib/ids.ts';
+import { provenanceField } from '../../common/provenance.ts';
 import { type Loaded, recordOf } from '../../common/recordLoader.ts';
 import { hasScopes } from '../../common/scopeGuard.ts';
 import type { ResultsContext } from '../context.ts';
+import { subjectKey } from '../datasources/resultsLoaders.ts';
 import type { KetQua } from '../datasources/types.ts';
 import { RESULT_STATUS, SUBJECT_KIND } from '../datasources/verifyAttestation.ts';
 
@@ -52,6 +54,33 @@ export const resultResolvers = {
         }
       : null,
   ),
+  supersedes: predecessorOf,
   documentSha256: fromRecord((r) => r.maBamTaiLieu),
   attestation: fromRecord((r) => r.chuKy),
+  provenance: provenanceField<ResultParent, KetQua, ResultsContext>(
+    'results',
+    (context) => context.loaders.result,
+    (parent) => parent.code,
+  ),
 };
+
+/**
+ * The registry links a replaced result forward only (maKetQuaThayThe). A replacement keeps its
+ * predecessor's subject, so the way back is among that subject's results: two batched loads.
+ */
+async function predecessorOf(
+  parent: ResultParent,
+  _args: unknown,
+  context: ResultsContext,
+): Promise<ResultParent | null> {
+  const record = await recordOf(parent, context.loaders.result, parent.code);
+  if (!record?.doiTuong) return null;
+  const key = subjectKey(record.doiTuong.loai, record.doiTuong.ma);
+  const codes = (await context.loaders.codesBySubject.load(key))?.record ?? [];
+  const loaded = await context.loaders.result.loadMany(codes.filter((code) => code !== parent.code));
+  for (const slot of loaded) {
+    if (slot && !(slot instanceof Error) && slot.record.maKetQuaThayThe === parent.code)
+      return { code: slot.record.maKetQua, loaded: slot };
+  }
+  return null;
+}
