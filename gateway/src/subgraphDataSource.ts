@@ -5,7 +5,7 @@
 // errors (errorFromResponse) and forwards subgraph error messages as they are; this data source
 // replaces it rather than patching those three places.
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { GraphQLFormattedError } from 'graphql';
+import { type GraphQLFormattedError, Kind, parse } from 'graphql';
 import type { Dispatcher } from 'undici';
 import { ErrorCode, isErrorCode } from '../../lib/errors.ts';
 import { type Caller, signInternalToken } from '../../lib/internalToken.ts';
@@ -62,14 +62,9 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
         { subgraph: this.#options.name, rid: caller.requestId, err: redactForLog(error) },
         'subgraph request failed',
       );
-      return {
-        errors: [
-          {
-            message: `The ${this.#options.name} service did not answer in time.`,
-            extensions: { code: ErrorCode.UPSTREAM_UNAVAILABLE, source: this.#options.name },
-          },
-        ],
-      };
+      const message = `The ${this.#options.name} service did not answer in time.`;
+      const extensions = { code: ErrorCode.UPSTREAM_UNAVAILABLE, source: this.#options.name };
+      return { errors: failurePaths(query, variables).map((path) => ({ message, path, extensions })) };
     }
   }
 
@@ -123,6 +118,28 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       if (error.extensions?.[key] !== undefined) extensions[key] = error.extensions[key];
     }
     return { message: error.message, ...(error.path ? { path: error.path } : {}), extensions };
+  }
+}
+
+/**
+ * Where the error of a subgraph that did not answer belongs (DESIGN.md: null *at that path*): at each
+ * entity it was asked to resolve (@apollo/gateway rewrites `_entities` paths to the client's) or at
+ * each root field it was asked for.
+ */
+export function failurePaths(
+  query: string | undefined,
+  variables: Readonly<Record<string, unknown>> | undefined,
+): (string | number)[][] {
+  const representations = variables?.['representations'];
+  if (Array.isArray(representations)) return representations.map((_, i) => ['_entities', i]);
+  try {
+    const operation = parse(query ?? '').definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+    const fields = operation?.selectionSet.selections.flatMap((s) =>
+      s.kind === Kind.FIELD ? [[(s.alias ?? s.name).value]] : [],
+    );
+    return fields?.length ? fields : [[]];
+  } catch {
+    return [[]];
   }
 }
 

@@ -3,7 +3,8 @@
 // bounded earlier by Apollo Server itself (parseOptions.maxTokens, maxRecursiveSelections); the body
 // size by the HTTP layer. Rejections name the limit, never the computed figure.
 import type { ApolloServerPlugin } from '@apollo/server';
-import { queryTooComplex } from '../../../../lib/errors.ts';
+import { type GraphQLSchema, getVariableValues, type OperationDefinitionNode } from 'graphql';
+import { codedError, ErrorCode, queryTooComplex } from '../../../../lib/errors.ts';
 import type { GatewayContext } from '../../context.ts';
 import { measureOperation } from './measureOperation.ts';
 
@@ -44,6 +45,7 @@ export function limitsPlugin(limits: QueryLimits): ApolloServerPlugin<GatewayCon
           if (Buffer.byteLength(JSON.stringify(variables)) > limits.maxVariablesBytes) {
             throw queryTooComplex('maxVariablesBytes', 'The variables are larger than allowed.');
           }
+          checkVariableTypes(schema, operation, variables);
           const fragments = Object.fromEntries(
             document.definitions.flatMap((d) => (d.kind === 'FragmentDefinition' ? [[d.name.value, d]] : [])),
           );
@@ -63,4 +65,26 @@ export function limitsPlugin(limits: QueryLimits): ApolloServerPlugin<GatewayCon
       };
     },
   };
+}
+
+/**
+ * Variables are coerced here, before planning: @apollo/gateway would otherwise answer a value of the
+ * wrong type with a 200 whose message echoes the value (which may be an identifier). The refusal names
+ * the variable, never its value.
+ */
+function checkVariableTypes(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>>,
+): void {
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 1 });
+  const error = coerced.errors?.[0];
+  if (!error) return;
+  const node = error.nodes?.[0];
+  const name = node?.kind === 'VariableDefinition' ? node.variable.name.value : undefined;
+  throw codedError(
+    ErrorCode.BAD_USER_INPUT,
+    name ? `Variable "$${name}" is missing or not of its declared type.` : 'The variables are not valid.',
+    { status: 400, extensions: name ? { variable: name } : {} },
+  );
 }
