@@ -18,6 +18,7 @@ import { createMock, type MockServer } from '../../mocks/createMock.ts';
 import type { Faults } from '../../mocks/faults.ts';
 import { createBusinessSubgraph } from '../../subgraphs/business/createSubgraph.ts';
 import type { RunningSubgraph } from '../../subgraphs/common/createSubgraphServer.ts';
+import type { ResilienceOptions } from '../../subgraphs/common/resilience.ts';
 import type { SubgraphOptions } from '../../subgraphs/common/subgraphDeps.ts';
 import { createInsuranceSubgraph } from '../../subgraphs/insurance/createSubgraph.ts';
 import { createLandSubgraph } from '../../subgraphs/land/createSubgraph.ts';
@@ -51,6 +52,8 @@ export interface StackOptions {
   readonly subgraphUrls?: Partial<Record<Source, string>>;
   /** Puts a counting proxy between the gateway and each subgraph (see `subgraphRequests`). */
   readonly countSubgraphRequests?: boolean;
+  /** Retries and circuit breaker of every subgraph's upstream (e.g. a short halfOpenAfterMs). */
+  readonly resilience?: Partial<ResilienceOptions>;
 }
 
 export interface TokenOptions {
@@ -150,6 +153,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         internalJwks: toJwks([internalKey.publicJwk]),
         cache: options.cache?.(source),
         logger: silentLogger(),
+        ...(options.resilience ? { resilience: options.resilience } : {}),
       });
       started.push(subgraphs[source]);
     }
