@@ -9,6 +9,8 @@ export interface CountingProxy extends AsyncDisposable {
   readonly url: string;
   /** Requests forwarded since the last reset. */
   count(): number;
+  /** Bodies of the requests forwarded since the last reset, as received. */
+  bodies(): readonly string[];
   reset(): void;
 }
 
@@ -16,9 +18,10 @@ export interface CountingProxy extends AsyncDisposable {
 export async function startCountingProxy(target: string): Promise<CountingProxy> {
   const to = new URL(target);
   let forwarded = 0;
+  let bodies: string[] = [];
   const server = createServer((req, res) => {
     forwarded++;
-    forward(req, res, to.origin).catch(() => {
+    forward(req, res, to.origin, (body) => bodies.push(body)).catch(() => {
       if (!res.headersSent) res.writeHead(502);
       res.end();
     });
@@ -33,8 +36,10 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   return {
     url: `http://127.0.0.1:${port}${to.pathname}${to.search}`,
     count: () => forwarded,
+    bodies: () => bodies,
     reset: () => {
       forwarded = 0;
+      bodies = [];
     },
     [Symbol.asyncDispose]: close,
   };
@@ -43,9 +48,15 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
 /** Headers that describe one hop, not the request: undici sets its own. */
 const HOP_HEADERS = new Set(['host', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
 
-async function forward(req: IncomingMessage, res: ServerResponse, origin: string): Promise<void> {
+async function forward(
+  req: IncomingMessage,
+  res: ServerResponse,
+  origin: string,
+  record: (body: string) => void,
+): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
+  record(Buffer.concat(chunks).toString('utf8'));
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (typeof value === 'string' && !HOP_HEADERS.has(name)) headers[name] = value;

@@ -101,6 +101,8 @@ export interface Stack extends AsyncDisposable {
   upstreamRequests(): Record<Source, number>;
   /** Requests the gateway made to each subgraph since the last reset; needs `countSubgraphRequests`. */
   subgraphRequests(): Record<Source, number>;
+  /** The GraphQL documents the gateway sent to each subgraph since the last reset; needs `countSubgraphRequests`. */
+  subgraphQueries(): Record<Source, string[]>;
   /** Resets the mocks' counts and, when counted, the subgraph request counts. */
   resetUpstreamCounts(): void;
 }
@@ -252,6 +254,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           Source,
           number
         >;
+      },
+      subgraphQueries: () => {
+        if (!options.countSubgraphRequests)
+          throw new Error('startStack({ countSubgraphRequests: true }) records them');
+        const queryOf = (body: string) => String((JSON.parse(body) as { query?: unknown }).query ?? '');
+        return Object.fromEntries(
+          SOURCES.map((s) => [s, (proxies[s]?.bodies() ?? []).map(queryOf)]),
+        ) as Record<Source, string[]>;
       },
       resetUpstreamCounts: () => {
         for (const s of SOURCES) {
