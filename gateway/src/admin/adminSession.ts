@@ -1,0 +1,65 @@
+// The admin pages' session: the administrator's own `audit:read` token, pasted once into the sign-in
+// form and then kept in a cookie that only the browser holds and only /admin receives:
+//  - HttpOnly: no script can read it (and the pages run none);
+//  - SameSite=Strict: no other site's link or form makes the browser send it, which with the Origin
+//    check on every POST and a per-session form token closes cross-site request forgery;
+//  - Path=/admin: /graphql never sees it, so a cookie can never stand in for a bearer token there;
+//  - no Secure flag: the gateway speaks plain HTTP inside the closed network (TLS ends in front of it),
+//    where a Secure cookie would never come back; `secureCookie` adds it behind HTTPS.
+// The token is verified again on every request, so its expiry and key rotation apply as on /graphql;
+// nothing is stored server-side, so every gateway replica accepts the same session.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+export const SESSION_COOKIE = 'lienthong_admin';
+
+export function sessionTokenOf(req: IncomingMessage): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name === SESSION_COOKIE) return decodeURIComponent(rest.join('='));
+  }
+  return undefined;
+}
+
+export function sessionCookie(token: string, options: { secure: boolean; maxAgeSeconds: number }): string {
+  const value = token === '' ? '' : encodeURIComponent(token);
+  return [
+    `${SESSION_COOKIE}=${value}`,
+    'Path=/admin',
+    'HttpOnly',
+    'SameSite=Strict',
+    `Max-Age=${Math.max(0, Math.floor(options.maxAgeSeconds))}`,
+    ...(options.secure ? ['Secure'] : []),
+  ].join('; ');
+}
+
+/**
+ * The form token of a session: derived from the session token, which another site cannot read, so it
+ * cannot be forged there; and the same on every replica, with no server-side state.
+ */
+export function csrfTokenOf(sessionToken: string): string {
+  return createHash('sha256').update(`lienthong-admin-csrf\0${sessionToken}`).digest('base64url');
+}
+
+export function csrfMatches(sessionToken: string, given: string | undefined): boolean {
+  if (!given) return false;
+  const expected = Buffer.from(csrfTokenOf(sessionToken));
+  const actual = Buffer.from(given);
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+/**
+ * A state-changing request must come from these pages: its Origin names this host, or (browsers that
+ * send no Origin) Fetch Metadata says same-origin. A request with neither is refused.
+ */
+export function isSameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (typeof origin === 'string' && origin !== 'null') {
+    try {
+      return new URL(origin).host === req.headers.host;
+    } catch {
+      return false;
+    }
+  }
+  return req.headers['sec-fetch-site'] === 'same-origin';
+}
