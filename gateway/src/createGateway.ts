@@ -8,22 +8,27 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import { Agent } from 'undici';
+import type { CacheConfig } from '../../lib/cache/cacheConfigFromEnv.ts';
 import { ErrorCode, isErrorCode } from '../../lib/errors.ts';
 import { type ServiceServer, startServiceServer } from '../../lib/httpServer.ts';
 import { loadJwksFile } from '../../lib/keys.ts';
 import { createLogger, type Logger } from '../../lib/logger.ts';
 import { createMetrics, type Metrics } from '../../lib/metrics.ts';
+import { createRateLimiter } from '../../lib/rateLimit/createRateLimiter.ts';
 import { ATTESTATION_HEADER, attestResponse } from './attestation/responseAttestation.ts';
 import { createAuditStore } from './audit/createAuditStore.ts';
 import type { AuditStore } from './audit/types.ts';
+import { createCacheEvictor } from './auditGraph/cacheEvictor.ts';
 import { createAuditDataSource } from './auditGraph/createAuditDataSource.ts';
 import { DEV_ISSUER, type GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { loadGatewayKeys, publishedJwks } from './gatewayKeys.ts';
+import { openGatewayRedis } from './gatewayRedis.ts';
 import { createGraphQLHandler } from './http/graphqlHandler.ts';
 import { readEntityKeys } from './operation/subjects.ts';
 import { readScopeRequirements, stripSecurityFeatures } from './operation/supergraphSecurity.ts';
 import { createClientTokenVerifier } from './plugins/auth/clientTokenVerifier.ts';
+import { createPersistedQueries } from './persistedQueries.ts';
 import { gatewayPlugins } from './plugins/index.ts';
 import { loadProcedureRegistry } from './procedures.ts';
 import { rewritingGateway } from './rewritingGateway.ts';
@@ -37,6 +42,11 @@ export interface GatewayOptions {
   readonly subgraphUrls?: Readonly<Record<string, string>>;
   readonly logger?: Logger;
   readonly metrics?: Metrics;
+  /**
+   * Redis settings as the subgraphs read them (cacheConfigFromEnv): the gateway opens its own client for
+   * rate limits and persisted queries, and closes it. Without Redis both stay in process.
+   */
+  readonly cache?: CacheConfig;
 }
 
 export interface RunningGateway extends AsyncDisposable {
@@ -91,22 +101,49 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     headersTimeout: config.subgraphTimeoutMs,
     bodyTimeout: config.subgraphTimeoutMs,
   });
+  // Redis (when configured) holds the quotas and persisted queries that every replica shares.
+  const redis = await openGatewayRedis(options.cache, logger);
+  const rateLimiter = createRateLimiter({
+    redis: redis.client,
+    idHashKey: redis.idHashKey,
+    limits: config.rateLimit.limits,
+    replicas: config.rateLimit.replicas,
+    metrics,
+    logger,
+  });
+  const persistedQueries = await createPersistedQueries(config.persistedQueries, {
+    redis: redis.client,
+    logger,
+  }).catch(async (error: unknown) => {
+    await redis[Symbol.asyncDispose]();
+    throw error;
+  });
+  // Filled as @apollo/gateway builds each data source, so evictions reach the very subgraphs queried.
+  const sourceUrls: Record<string, string> = {};
+  const evictor = createCacheEvictor({
+    subgraphs: sourceUrls,
+    dispatcher,
+    signingKey: keys.internal,
+    logger,
+    timeoutMs: config.subgraphTimeoutMs,
+  });
   // lienthong enforces the security features itself (plugins/authorization), so @apollo/gateway gets
   // the supergraph without them; it would refuse to serve them unenforced.
   const gateway = new ApolloGateway({
     supergraphSdl: stripSecurityFeatures(supergraphSdl),
     logger: apolloLogger(logger),
-    buildService: ({ name, url }) =>
-      name === 'audit'
-        ? createAuditDataSource(auditStore)
-        : new SubgraphDataSource({
-            name,
-            url: options.subgraphUrls?.[name] ?? config.subgraphUrls[name] ?? url ?? '',
-            dispatcher,
-            signingKey: keys.internal,
-            logger,
-            timeoutMs: config.subgraphTimeoutMs,
-          }),
+    buildService: ({ name, url }) => {
+      if (name === 'audit') return createAuditDataSource(auditStore, evictor);
+      sourceUrls[name] = options.subgraphUrls?.[name] ?? config.subgraphUrls[name] ?? url ?? '';
+      return new SubgraphDataSource({
+        name,
+        url: sourceUrls[name],
+        dispatcher,
+        signingKey: keys.internal,
+        logger,
+        timeoutMs: config.subgraphTimeoutMs,
+      });
+    },
   });
 
   const server = new ApolloServer<GatewayContext>({
@@ -122,7 +159,10 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       limits: config.limits,
       auditStore,
       disabled: config.disabledFeatures,
+      rateLimiter,
+      safelist: persistedQueries.plugin,
     }),
+    persistedQueries: persistedQueries.options,
     parseOptions: { maxTokens: config.maxTokens },
     maxRecursiveSelections: config.maxRecursiveSelections,
     // Introspection is decided per request by the authorization plugin (dev mode or schema:introspect).
@@ -195,13 +235,19 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       }
       return false;
     },
-    checks: { audit: () => auditStore.ping() },
+    checks: {
+      audit: () => auditStore.ping(),
+      rateLimit: () => rateLimiter.health(),
+      persistedQueries: () => persistedQueries.health(),
+    },
   });
 
   const close = async () => {
     await http.close();
     await server.stop();
     await dispatcher.close();
+    await rateLimiter[Symbol.asyncDispose]();
+    await redis[Symbol.asyncDispose]();
     if (!options.auditStore) await auditStore[Symbol.asyncDispose]();
   };
   return { url: http.url, port: http.port, metrics, close, [Symbol.asyncDispose]: close };

@@ -1,5 +1,6 @@
 // The audit subgraph: auditEvents and myAccessHistory, served in-process by the gateway from its own
-// audit store (the supergraph lists it as subgraph "audit", but no HTTP request is ever made).
+// audit store (the supergraph lists it as subgraph "audit", but no HTTP request is ever made), and the
+// operators' evictCachedRecords mutation (evictionResolvers.ts).
 import { LocalGraphQLDataSource } from '@apollo/gateway';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
@@ -8,11 +9,19 @@ import { loadSubgraphSdl } from '../../../schema/composeSupergraph.ts';
 import { AuditQueryError } from '../audit/errors.ts';
 import type { AuditFilter, AuditStore, PageRequest } from '../audit/types.ts';
 import type { GatewayContext } from '../context.ts';
+import type { CacheEvictor } from './cacheEvictor.ts';
+import { evictionResolvers } from './evictionResolvers.ts';
 import { SUBJECT_FORMAT, subjectKey } from './subjectKey.ts';
 
-export function createAuditDataSource(store: AuditStore): LocalGraphQLDataSource<GatewayContext> {
+export function createAuditDataSource(
+  store: AuditStore,
+  evictor: CacheEvictor,
+): LocalGraphQLDataSource<GatewayContext> {
   const schema = buildSubgraphSchema([
-    { typeDefs: parse(loadSubgraphSdl('audit')), resolvers: auditResolvers(store) },
+    {
+      typeDefs: parse(loadSubgraphSdl('audit')),
+      resolvers: { ...auditResolvers(store), ...evictionResolvers(evictor) },
+    },
   ]);
   return new LocalGraphQLDataSource<GatewayContext>(schema);
 }

@@ -21,6 +21,7 @@ export interface PurposePluginOptions {
 const PURPOSE_FREE_ROOT_FIELDS = new Set([
   'auditEvents',
   'myAccessHistory',
+  'evictCachedRecords',
   '__typename',
   '__schema',
   '__type',
