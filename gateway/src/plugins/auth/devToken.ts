@@ -14,6 +14,8 @@ export interface DevTokenClaims {
   /** Scopes, space-separated or as a list. */
   readonly scope: string | readonly string[];
   readonly officer?: string | undefined;
+  /** The agency code the client issues results as (claim `agency`). */
+  readonly agency?: string | undefined;
   /** Lifetime in seconds; keep it within the gateway's AUTH_MAX_TOKEN_AGE_SECONDS. */
   readonly ttlSeconds: number;
   readonly issuer: string;
@@ -27,6 +29,7 @@ export async function mintDevToken(key: SigningKey, claims: DevTokenClaims): Pro
   const iat = claims.nowSeconds ?? Math.floor(Date.now() / 1000);
   const payload: Record<string, string> = { scope };
   if (claims.officer !== undefined) payload['officer'] = claims.officer;
+  if (claims.agency !== undefined) payload['agency'] = claims.agency;
   return new SignJWT(payload)
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
     .setIssuer(claims.issuer)
