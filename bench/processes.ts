@@ -1,0 +1,106 @@
+// Child processes of the benchmark: each component in its own process with its own environment,
+// its output in a log file, stopped by its own pid (never by name).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface BenchProcess extends AsyncDisposable {
+  readonly name: string;
+  readonly pid: number;
+  /** Peak resident set size since start or the last `resetPeak`, in KiB (/proc/<pid>/status VmHWM). */
+  peakRssKb(): Promise<number | undefined>;
+  /** Resets the peak (writing 5 to /proc/<pid>/clear_refs), so each operation gets its own. */
+  resetPeak(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly name: string;
+  readonly args: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly logDir: string;
+  /** URLs answering 2xx once the process is ready. */
+  readonly readyUrls: readonly string[];
+  readonly readyTimeoutMs?: number;
+}
+
+export async function startProcess(options: StartOptions): Promise<BenchProcess> {
+  const log = createWriteStream(join(options.logDir, `${options.name}.log`), { flags: 'a' });
+  const child: ChildProcess = spawn(process.execPath, options.args, {
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  let exited = false;
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
+  const pid = child.pid ?? 0;
+  const stop = async () => {
+    if (exited) return;
+    child.kill('SIGTERM');
+    await Promise.race([exit, sleep(15_000)]);
+    if (!exited) child.kill('SIGKILL');
+    await exit;
+  };
+  const until = Date.now() + (options.readyTimeoutMs ?? 60_000);
+  try {
+    for (const url of options.readyUrls) {
+      for (;;) {
+        if (exited)
+          throw new Error(`${options.name} exited during start; see ${options.logDir}/${options.name}.log`);
+        if (await isOk(url)) break;
+        if (Date.now() > until) throw new Error(`${options.name} not ready at ${url}`);
+        await sleep(100);
+      }
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    name: options.name,
+    pid,
+    peakRssKb: async () => {
+      try {
+        const status = await readFile(`/proc/${pid}/status`, 'utf8');
+        const match = /^VmHWM:\s+(\d+) kB/m.exec(status);
+        return match ? Number(match[1]) : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    resetPeak: async () => {
+      await writeFile(`/proc/${pid}/clear_refs`, '5').catch(() => {});
+    },
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
+
+async function isOk(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    await response.arrayBuffer();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** A port free right now (the OS's choice), for a process started next. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (!address || typeof address === 'string') throw new Error('no free port');
+  return address.port;
+}

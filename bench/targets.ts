@@ -1,0 +1,130 @@
+// The gateways under test, each started as its own process over the same subgraphs: lienthong with
+// everything on or one feature off (benchmark-only BENCH_DISABLE_FEATURES), bare @apollo/gateway, and
+// Hive Gateway.
+import { join } from 'node:path';
+import type { BenchFeature } from '../gateway/src/config.ts';
+import { SOURCES } from '../lib/topology.ts';
+import type { Backends } from './backends.ts';
+import { baseEnv } from './backends.ts';
+import { BENCH_AUDIENCE, BENCH_ISSUER, type BenchKeys } from './benchKeys.ts';
+import { type BenchProcess, freePort, startProcess } from './processes.ts';
+
+export type TargetKind = 'lienthong' | 'apollo-gateway' | 'hive-gateway';
+
+export interface TargetSpec {
+  readonly name: string;
+  readonly title: string;
+  readonly kind: TargetKind;
+  readonly disable?: readonly BenchFeature[];
+}
+
+export const LIENTHONG_FULL: TargetSpec = {
+  name: 'lienthong',
+  title: 'lienthong, every feature on',
+  kind: 'lienthong',
+};
+export const APOLLO: TargetSpec = {
+  name: 'apollo-gateway',
+  title: 'bare @apollo/gateway (Apollo Server 5)',
+  kind: 'apollo-gateway',
+};
+export const HIVE: TargetSpec = {
+  name: 'hive-gateway',
+  title: 'Hive Gateway (JWT plugin on)',
+  kind: 'hive-gateway',
+};
+
+/** lienthong with one feature (or audit + attestation together) off, to price it. */
+export const FEATURE_OFF: readonly TargetSpec[] = (
+  [['audit'], ['attestation'], ['audit', 'attestation'], ['authorization'], ['limits']] as BenchFeature[][]
+).map((disable) => ({
+  name: `lienthong-no-${disable.join('-')}`,
+  title: `lienthong without ${disable.join(' + ')}`,
+  kind: 'lienthong' as const,
+  disable,
+}));
+
+const READY_PATH: Record<TargetKind, string> = {
+  lienthong: '/readyz',
+  'hive-gateway': '/healthcheck',
+  // Apollo Server 5 has no health route: a GET of { __typename } answers once the gateway is loaded.
+  'apollo-gateway': '/graphql?query=%7B__typename%7D',
+};
+
+export interface StartedTarget extends AsyncDisposable {
+  readonly spec: TargetSpec;
+  readonly graphqlUrl: string;
+  readonly process: BenchProcess;
+}
+
+export interface TargetFiles {
+  readonly keys: BenchKeys;
+  /** The supergraph with the security features stripped, for the peers. */
+  readonly strippedSupergraphFile: string;
+  readonly logDir: string;
+  /** PostgreSQL for lienthong's audit store; absent: PGlite in a temporary directory. */
+  readonly auditDatabaseUrl?: string;
+  readonly auditDataDir: string;
+}
+
+export async function startTarget(
+  spec: TargetSpec,
+  backends: Backends,
+  files: TargetFiles,
+): Promise<StartedTarget> {
+  const port = await freePort();
+  const subgraphUrls = SOURCES.map((s) => `${s}=${backends.subgraphUrls[s]}`).join(',');
+  const { keys } = files;
+  const name = `${backends.spec.name}-${spec.name}`;
+  let args: string[];
+  let env: NodeJS.ProcessEnv;
+  if (spec.kind === 'lienthong') {
+    args = ['gateway/src/main.ts'];
+    env = {
+      ...baseEnv(),
+      GATEWAY_PORT: String(port),
+      AUTH_JWKS_FILE: keys.files.clientJwks,
+      AUTH_ISSUER: BENCH_ISSUER,
+      AUTH_AUDIENCE: BENCH_AUDIENCE,
+      INTERNAL_SIGNING_KEY_FILE: keys.files.internal,
+      ATTESTATION_KEY_FILE: keys.files.attestation,
+      AUDIT_KEY_FILE: keys.files.audit,
+      SUBGRAPH_URLS: subgraphUrls,
+      ...(files.auditDatabaseUrl
+        ? { DATABASE_URL: files.auditDatabaseUrl }
+        : { AUDIT_DATA_DIR: join(files.auditDataDir, name) }),
+      ...(spec.disable?.length
+        ? { LIENTHONG_BENCH: '1', BENCH_DISABLE_FEATURES: spec.disable.join(',') }
+        : {}),
+    };
+  } else {
+    args = [spec.kind === 'apollo-gateway' ? 'bench/peers/apolloGateway.ts' : 'bench/peers/hiveGateway.ts'];
+    env = {
+      ...baseEnv(),
+      PORT: String(port),
+      SUPERGRAPH_FILE: files.strippedSupergraphFile,
+      SUBGRAPH_URLS: subgraphUrls,
+      INTERNAL_SIGNING_KEY_FILE: keys.files.internal,
+      CLIENT_PUBLIC_KEY_PEM_FILE: keys.files.clientPublicPem,
+      AUTH_ISSUER: BENCH_ISSUER,
+      AUTH_AUDIENCE: BENCH_AUDIENCE,
+    };
+  }
+  if (process.env['BENCH_CPU_PROF'] && spec.kind === 'lienthong') {
+    args = ['--cpu-prof', `--cpu-prof-dir=${join(files.logDir, 'profiles', name)}`, ...args];
+  }
+  const readyPath = READY_PATH[spec.kind];
+  const started = await startProcess({
+    name,
+    args,
+    env,
+    logDir: files.logDir,
+    readyUrls: [`http://127.0.0.1:${port}${readyPath}`],
+  });
+  return {
+    spec,
+    graphqlUrl: `http://127.0.0.1:${port}/graphql`,
+    process: started,
+    [Symbol.asyncDispose]: () => started.stop(),
+  };
+}
