@@ -267,7 +267,11 @@ function requestIdOf(req: IncomingMessage): string {
 /** Last line of defence: only the contract's codes and messages reach a client. */
 export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const code = formatted.extensions?.['code'];
-  if (isErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+  if (isErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+    // @apollo/gateway tags a subgraph's errors with serviceName: internal topology, not the contract.
+    const { serviceName: _, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
   // Apollo Server's own request errors (bad JSON, CSRF, validation) are client mistakes: BAD_USER_INPUT.
   if (
     code === 'GRAPHQL_VALIDATION_FAILED' ||

@@ -9,9 +9,12 @@ import { SignJWT } from 'jose';
 import type { AuditStore } from '../../gateway/src/audit/types.ts';
 import { readGatewayConfig } from '../../gateway/src/config.ts';
 import { createGateway, type RunningGateway } from '../../gateway/src/createGateway.ts';
+import type { CacheConfig } from '../../lib/cache/cacheConfigFromEnv.ts';
+import type { ManagedRecordCache } from '../../lib/cache/createRecordCache.ts';
+import { openCache } from '../../lib/cache/openCache.ts';
 import type { RecordCache } from '../../lib/cache/types.ts';
 import { generateSigningJwk, type SigningKey, signingKeyFromJwk, toJwks } from '../../lib/keys.ts';
-import { silentLogger } from '../../lib/logger.ts';
+import { type Logger, silentLogger } from '../../lib/logger.ts';
 import { createMetrics, type Metrics } from '../../lib/metrics.ts';
 import { SOURCES, type Source } from '../../lib/topology.ts';
 import { createMock, type MockServer } from '../../mocks/createMock.ts';
@@ -25,6 +28,7 @@ import { createLandSubgraph } from '../../subgraphs/land/createSubgraph.ts';
 import { createPopulationSubgraph } from '../../subgraphs/population/createSubgraph.ts';
 import { createResultsSubgraph } from '../../subgraphs/results/createSubgraph.ts';
 import { type CountingProxy, startCountingProxy } from './countingProxy.ts';
+import { stackCacheConfig } from './stackCache.ts';
 
 export const TEST_ISSUER = 'https://idp.test/lienthong';
 export const TEST_AUDIENCE = 'lienthong';
@@ -44,6 +48,15 @@ export interface StackOptions {
   readonly faults?: Partial<Record<Source, Partial<Faults>>>;
   /** Record cache per subgraph; default none. */
   readonly cache?: (source: Source) => RecordCache;
+  /**
+   * Redis for the subgraphs' record caches and the gateway's rate limits and persisted queries, e.g.
+   * redis://127.0.0.1:6379; each subgraph gets a client of its own, as a process would. Overrides `cache`.
+   */
+  readonly redisUrl?: string;
+  /** Key prefix isolating this stack in Redis; required with redisUrl (a random one per test). */
+  readonly redisKeyPrefix?: string;
+  /** Extra cache environment with redisUrl (CACHE_TTL_SECONDS, CACHE_LOCAL_TTL_MS, …). */
+  readonly cacheEnv?: Readonly<Record<string, string>>;
   readonly auditStore?: AuditStore;
   readonly upstreamTimeoutMs?: number;
   /** Public keys trusted for client tokens besides the stack's own ES256 key (e.g. an RSA key). */
@@ -52,6 +65,8 @@ export interface StackOptions {
   readonly subgraphUrls?: Partial<Record<Source, string>>;
   /** Puts a counting proxy between the gateway and each subgraph (see `subgraphRequests`). */
   readonly countSubgraphRequests?: boolean;
+  /** The gateway's logger (a test reading what is logged); default silent. */
+  readonly gatewayLogger?: Logger;
   /** Retries and circuit breaker of every subgraph's upstream (e.g. a short halfOpenAfterMs). */
   readonly resilience?: Partial<ResilienceOptions>;
 }
@@ -93,6 +108,9 @@ export interface Stack extends AsyncDisposable {
   /** The gateway's environment (key files, issuer, audience, …), for starting more gateways as processes. */
   readonly gatewayEnv: Readonly<Record<string, string>>;
   readonly metrics: Metrics;
+  /** With redisUrl: each subgraph's record cache, and the settings they and the gateway were opened with. */
+  readonly caches: Partial<Record<Source, ManagedRecordCache>>;
+  readonly cacheConfig: CacheConfig | undefined;
   /** A client token signed by the trusted test key. */
   token(scope: string, options?: TokenOptions): Promise<string>;
   /** POSTs a GraphQL request to the gateway. */
@@ -146,14 +164,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       });
       started.push(mocks[source]);
     }
+    const cacheConfig = options.redisUrl
+      ? await stackCacheConfig(options.redisUrl, options.redisKeyPrefix ?? '', options.cacheEnv)
+      : undefined;
+    const caches: Partial<Record<Source, ManagedRecordCache>> = {};
     for (const source of SOURCES) {
+      if (cacheConfig) {
+        const handle = await openCache(cacheConfig, { logger: silentLogger(), connectionName: source });
+        started.push(handle);
+        caches[source] = handle.cache;
+      }
       subgraphs[source] = await CREATE[source]({
         port: 0,
         upstreamUrl: mocks[source].url,
         upstreamApiKey: UPSTREAM_KEY,
         upstreamTimeoutMs: options.upstreamTimeoutMs ?? 1_000,
         internalJwks: toJwks([internalKey.publicJwk]),
-        cache: options.cache?.(source),
+        cache: caches[source] ?? options.cache?.(source),
         logger: silentLogger(),
         ...(options.resilience ? { resilience: options.resilience } : {}),
       });
@@ -184,9 +211,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const config = readGatewayConfig(gatewayEnv);
     const gateway = await createGateway({
       config,
-      logger: silentLogger(),
+      logger: options.gatewayLogger ?? silentLogger(),
       metrics,
       auditStore: options.auditStore,
+      cache: cacheConfig,
       subgraphUrls: Object.fromEntries(SOURCES.map((s) => [s, gatewaySubgraphUrl(s)])),
     });
     started.push(gateway);
@@ -243,6 +271,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       gatewayJwks,
       gatewayEnv,
       metrics,
+      caches,
+      cacheConfig,
       token,
       query,
       upstreamRequests: () =>
