@@ -15,6 +15,7 @@ import { loadJwksFile } from '../../lib/keys.ts';
 import { createLogger, type Logger } from '../../lib/logger.ts';
 import { createMetrics, type Metrics } from '../../lib/metrics.ts';
 import { createRateLimiter } from '../../lib/rateLimit/createRateLimiter.ts';
+import { createAdminHandler } from './admin/createAdminHandler.ts';
 import { ATTESTATION_HEADER, attestResponse } from './attestation/responseAttestation.ts';
 import { createAuditStore } from './audit/createAuditStore.ts';
 import type { AuditStore } from './audit/types.ts';
@@ -184,6 +185,12 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     config.retiredKeysFile ? (await loadJwksFile(config.retiredKeysFile)).keys : [],
   );
   const jwksBody = JSON.stringify(jwks);
+  const admin = createAdminHandler({
+    store: auditStore,
+    verifyToken: (token) => verifier.verify(`Bearer ${token}`),
+    checkpointJwks: jwks,
+    logger,
+  });
   const graphql = createGraphQLHandler({
     server,
     maxBodyBytes: config.maxBodyBytes,
@@ -223,6 +230,10 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       const path = (req.url ?? '/').split('?', 1)[0];
       if (path === '/graphql') {
         await graphql(req, res);
+        return true;
+      }
+      if (path === '/admin' || path?.startsWith('/admin/')) {
+        await admin(req, res);
         return true;
       }
       if (path === '/.well-known/jwks.json' && req.method === 'GET') {

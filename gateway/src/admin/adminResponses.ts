@@ -40,6 +40,16 @@ export function sendFile(res: ServerResponse, body: string, type: string, filena
   res.end(body);
 }
 
+export function sendAsset(res: ServerResponse, body: string, type: string): void {
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'content-type': type,
+    'cache-control': 'public, max-age=86400',
+    'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
 /** 303 See Other: the browser follows with a GET, so a reload never repeats a POST. */
 export function redirect(res: ServerResponse, location: string, headers: Record<string, string> = {}): void {
   res.writeHead(303, { ...SECURITY_HEADERS, location, 'content-length': 0, ...headers });

@@ -21,10 +21,10 @@ import {
   type Verification,
   volumeSection,
 } from './adminPages.ts';
-import { collectEvents, readForm, redirect, sendFile, sendPage } from './adminResponses.ts';
+import { collectEvents, readForm, redirect, sendAsset, sendFile, sendPage } from './adminResponses.ts';
 import { csrfMatches, csrfTokenOf, isSameOrigin, sessionCookie, sessionTokenOf } from './adminSession.ts';
 import { auditCsv } from './auditCsv.ts';
-import { html, layout } from './html.ts';
+import { FAVICON_SVG, html, layout } from './html.ts';
 import { filterOf, searchParamsOf } from './searchFilter.ts';
 import { countByClientAndDay } from './volumeChart.ts';
 
@@ -217,6 +217,7 @@ export function createAdminHandler(options: AdminHandlerOptions) {
     const url = new URL(req.url ?? '/', 'http://admin.invalid');
     const route = `${req.method} ${url.pathname}`;
     if (url.pathname === '/admin') return redirect(res, '/admin/');
+    if (route === 'GET /admin/favicon.svg') return sendAsset(res, FAVICON_SVG, 'image/svg+xml');
     if (route === 'POST /admin/login') return signIn(req, res);
     const session = await sessionOf(req);
     if (session === 'none') {

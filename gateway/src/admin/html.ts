@@ -75,6 +75,10 @@ export const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
 ].join('; ');
 
+/** Served by the pages themselves: otherwise the browser asks for /favicon.ico, outside /admin. */
+export const FAVICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#14325c"/><path d="M4 8l3 3 5-6" stroke="#fff" stroke-width="2" fill="none"/></svg>';
+
 export interface LayoutOptions {
   readonly title: string;
   /** Who is signed in, shown in the header with a sign-out button. */
@@ -92,7 +96,7 @@ export function layout(options: LayoutOptions, body: SafeHtml): string {
     : '';
   return `<!doctype html>${html`<html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${options.title} · lienthong audit</title><style>${new SafeHtml(CSS)}</style></head>
+<link rel="icon" href="/admin/favicon.svg"><title>${options.title} · lienthong audit</title><style>${new SafeHtml(CSS)}</style></head>
 <body><header><a href="/admin/"><strong>lienthong</strong> · audit</a>${signOut}</header>
 <main>${body}</main></body></html>`}`;
 }

@@ -84,10 +84,10 @@ export function volumeChartSvg(volume: VolumeSeries): SafeHtml {
   );
   const legend = volume.series.map(
     (s, k) =>
-      html`<g transform="translate(${left + (k % 4) * 180},${height + 8 + Math.floor(k / 4) * 18})">
+      html`<g transform="translate(${left + (k % 3) * 240},${height + 8 + Math.floor(k / 3) * 18})">
         <rect width="12" height="12" fill="${PALETTE[k % PALETTE.length]}"/><text x="18" y="11" font-size="12" fill="#1d2430">${s.client}</text></g>`,
   );
-  const legendRows = Math.ceil(volume.series.length / 4);
+  const legendRows = Math.ceil(volume.series.length / 3);
   return html`<svg xmlns="http://www.w3.org/2000/svg" role="img" width="${width}" height="${height + 12 + legendRows * 18}"
     viewBox="0 0 ${width} ${height + 12 + legendRows * 18}" aria-labelledby="volume-title">
     <title id="volume-title">Requests per client per day, ${volume.days[0]} to ${volume.days.at(-1)}</title>
