@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { auditCsv, csvCell } from './auditCsv.ts';
+
+describe('auditCsv', () => {
+  it('quotes separators and quotes, and neutralises formula cells', () => {
+    expect(csvCell('plain')).toBe('plain');
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
+    expect(csvCell('+1')).toBe("'+1");
+    expect(csvCell(null)).toBe('');
+  });
+
+  it('writes one CRLF line per event under a header, lists joined by spaces', () => {
+    const csv = auditCsv([
+      {
+        id: '7',
+        at: '2026-01-02T03:04:05.000Z',
+        clientId: 'ubnd-hanoi.motcua',
+        officer: null,
+        procedureCode: '1.004227',
+        dossierId: 'H01.10-251121-0001',
+        subjects: ['Citizen:092082031521', 'Enterprise:9266800762'],
+        fields: ['Citizen.fullName', 'Query.citizen'],
+        denied: [],
+        outcome: 'ok',
+      },
+    ]);
+    expect(csv).toBe(
+      'id,at,clientId,officer,procedureCode,dossierId,outcome,subjects,fields,denied\r\n' +
+        '7,2026-01-02T03:04:05.000Z,ubnd-hanoi.motcua,,1.004227,H01.10-251121-0001,ok,' +
+        'Citizen:092082031521 Enterprise:9266800762,Citizen.fullName Query.citizen,\r\n',
+    );
+  });
+});
