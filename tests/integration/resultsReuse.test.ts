@@ -417,7 +417,7 @@ describe('audit of the writes', () => {
     const admin = await stack.token('audit:read', { sub: 'admin.lienthong' });
     const answer = await stack.query(
       `query($f: AuditFilter) { auditEvents(filter: $f, first: 10) { edges { node {
-        clientId officer procedureCode dossierId fields outcome } } } }`,
+        clientId officer procedureCode dossierId subjects fields outcome } } } }`,
       { f: { dossierId: dossier } },
       { token: admin, procedure: null, dossier: null },
     );
@@ -434,6 +434,10 @@ describe('audit of the writes', () => {
       expect(event['fields']).toContain('Mutation.issueResult');
     }
     expect(events.map((e: Result) => e['outcome']).sort()).toEqual(['denied', 'ok']);
+    // Whom the write concerned: the citizen and the result issued.
+    const issued = events.find((e: Result) => e['outcome'] === 'ok');
+    expect(issued['subjects']).toContain(`Citizen:${CHILD}`);
+    expect(issued['subjects'].some((s: string) => /^IssuedResult:KQ-92-/.test(s))).toBe(true);
   });
 });
 
