@@ -12,9 +12,6 @@ import { createGateway, type RunningGateway } from '../../gateway/src/createGate
 import type { CacheConfig } from '../../lib/cache/cacheConfigFromEnv.ts';
 import type { ManagedRecordCache } from '../../lib/cache/createRecordCache.ts';
 import { openCache } from '../../lib/cache/openCache.ts';
-import type { CacheConfig } from '../../lib/cache/cacheConfigFromEnv.ts';
-import type { ManagedRecordCache } from '../../lib/cache/createRecordCache.ts';
-import { openCache } from '../../lib/cache/openCache.ts';
 import type { RecordCache } from '../../lib/cache/types.ts';
 import { generateSigningJwk, type SigningKey, signingKeyFromJwk, toJwks } from '../../lib/keys.ts';
 import { type Logger, silentLogger } from '../../lib/logger.ts';
@@ -31,7 +28,6 @@ import { createLandSubgraph } from '../../subgraphs/land/createSubgraph.ts';
 import { createPopulationSubgraph } from '../../subgraphs/population/createSubgraph.ts';
 import { createResultsSubgraph } from '../../subgraphs/results/createSubgraph.ts';
 import { type CountingProxy, startCountingProxy } from './countingProxy.ts';
-import { stackCacheConfig } from './stackCache.ts';
 import { stackCacheConfig } from './stackCache.ts';
 
 export const TEST_ISSUER = 'https://idp.test/lienthong';
@@ -52,15 +48,6 @@ export interface StackOptions {
   readonly faults?: Partial<Record<Source, Partial<Faults>>>;
   /** Record cache per subgraph; default none. */
   readonly cache?: (source: Source) => RecordCache;
-  /**
-   * Redis for the subgraphs' record caches and the gateway's rate limits and persisted queries, e.g.
-   * redis://127.0.0.1:6379; each subgraph gets a client of its own, as a process would. Overrides `cache`.
-   */
-  readonly redisUrl?: string;
-  /** Key prefix isolating this stack in Redis; required with redisUrl (a random one per test). */
-  readonly redisKeyPrefix?: string;
-  /** Extra cache environment with redisUrl (CACHE_TTL_SECONDS, CACHE_LOCAL_TTL_MS, …). */
-  readonly cacheEnv?: Readonly<Record<string, string>>;
   /**
    * Redis for the subgraphs' record caches and the gateway's rate limits and persisted queries, e.g.
    * redis://127.0.0.1:6379; each subgraph gets a client of its own, as a process would. Overrides `cache`.
