@@ -142,6 +142,23 @@ describe('a field outside the scopes in force', () => {
     }
   });
 
+  it('a variable left to its default decides like the default, whatever was cached for an explicit value', async () => {
+    const query = `query($id: ID!, $v: Boolean = true) { citizen(id: $id) { fullName socialInsurance @include(if: $v) { code } } }`;
+    const explicitFalse = await ask(query, { ...ID, v: false });
+    expect(explicitFalse.body.errors).toBeUndefined();
+    expect(citizenOf(explicitFalse)).toEqual({ fullName: expect.any(String) });
+    // Omitted: the default (true) applies, so the field is selected, and denied.
+    const omitted = await ask(query, ID);
+    expect(citizenOf(omitted)).toEqual({ fullName: expect.any(String), socialInsurance: null });
+    expect(forbiddenAt(omitted)).toHaveLength(1);
+    expectInsuranceUntouched();
+    // With the scope, the omitted variable selects and serves it.
+    const served = await ask(query, ID, { token: populationAndInsurance });
+    expect(citizenOf(served)?.['socialInsurance']).toEqual({ code: expect.any(String) });
+    const servedExplicit = await ask(query, { ...ID, v: false }, { token: populationAndInsurance });
+    expect(citizenOf(servedExplicit)).toEqual({ fullName: expect.any(String) });
+  });
+
   it('attack: the field on every citizen of a batch gets its own error', async () => {
     const ids = [FIXTURES.husband, FIXTURES.wife];
     const answer = await ask(

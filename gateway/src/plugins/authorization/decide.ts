@@ -61,8 +61,19 @@ export function decisionKey(
     names = conditionVariables(document);
     conditionVariablesByQuery.set(queryHash, names);
   }
-  const conditions = names.map((name) => `${name}=${variables[name] === true}`).join(',');
+  const conditions = names.map((name) => `${name}=${conditionValue(variables, name)}`).join(',');
   return `${queryHash}\u0000${operationName ?? ''}\u0000${[...scopes].sort().join(' ')}\u0000${conditions}`;
+}
+
+/**
+ * What a condition variable contributes to the decision: its boolean, or "default" when omitted (the
+ * operation's default applies, which may be true), or "invalid" for anything else (null or not a
+ * boolean: the conditions do not coerce). Never the raw value, which a client could make huge.
+ */
+function conditionValue(variables: Readonly<Record<string, unknown>>, name: string): string {
+  if (!Object.hasOwn(variables, name) || variables[name] === undefined) return 'default';
+  const value = variables[name];
+  return typeof value === 'boolean' ? String(value) : 'invalid';
 }
 
 /** The variables that @skip/@include read: the only ones that change the decision. */
