@@ -210,6 +210,61 @@ describe('a field outside the scopes in force', () => {
   });
 });
 
+describe('federation internals through the gateway', () => {
+  it('attack: _entities and _service are not part of the client API', async () => {
+    for (const query of [
+      `{ _entities(representations: [{ __typename: "Citizen", id: "${FIXTURES.husband}" }]) { ... on Citizen { fullName } } }`,
+      '{ _service { sdl } }',
+    ]) {
+      const answer = await ask(query, {});
+      expect(answer.body.data ?? null, query).toBeNull();
+      expect(answer.body.errors?.[0]?.extensions?.['code'], query).toBe('BAD_USER_INPUT');
+      expect(Object.values(stack.subgraphRequests())).toEqual([0, 0, 0, 0, 0]);
+    }
+  });
+
+  it('attack: a batch of operations in one request is refused', async () => {
+    stack.resetUpstreamCounts();
+    const response = await fetch(stack.graphqlUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${populationOnly}`,
+        'x-procedure-code': RESIDENCE_PROCEDURE,
+        'x-dossier-id': 'H01.22-251121-0042',
+      },
+      body: JSON.stringify([
+        { query: `{ citizen(id: "${FIXTURES.husband}") { fullName } }` },
+        { query: `{ citizen(id: "${FIXTURES.wife}") { fullName } }` },
+      ]),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).not.toContain('fullName":"');
+    expect(Object.values(stack.subgraphRequests())).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it('attack: a document whose other operation reads citizens, run under its purpose-free name', async () => {
+    const citizen = await stack.token('citizen:self', { sub: FIXTURES.wife });
+    const document = `query Mine { myAccessHistory(first: 1) { edges { cursor } } }
+      query Theirs { citizen(id: "${FIXTURES.husband}") { fullName } }`;
+    stack.resetUpstreamCounts();
+    const response = await fetch(stack.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${citizen}` },
+      body: JSON.stringify({ query: document, operationName: 'Theirs' }),
+    });
+    expect(response.status).toBe(403);
+    const mine = await fetch(stack.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${citizen}` },
+      body: JSON.stringify({ query: document, operationName: 'Mine' }),
+    });
+    expect(mine.status).toBe(200);
+    expect(await mine.text()).not.toContain('fullName');
+    expect(stack.upstreamRequests().population).toBe(0);
+  });
+});
+
 describe('purpose binding', () => {
   const QUERY = 'query($id: ID!) { citizen(id: $id) { fullName } }';
 
