@@ -16,7 +16,7 @@ import {
 } from 'graphql';
 import type { EntityKeys } from './entityKeys.ts';
 import { isSatisfied, type ScopeRequirements } from './requirements.ts';
-import { aliasedField, isReservedAlias, keyAlias, parseKeyAlias, withoutKeys } from './reservedAliases.ts';
+import { aliasedField, isReservedAlias, keyAlias, parseKeyAlias } from './reservedAliases.ts';
 
 export { type EntityKeys, readEntityKeys } from './entityKeys.ts';
 
@@ -95,33 +95,43 @@ export interface CollectedSubjects {
 export function collectSubjects(data: Record<string, unknown> | null | undefined): CollectedSubjects {
   if (!data) return { subjects: [], data: data ?? null };
   const subjects = new Set<string>();
-  collectFrom(data, subjects);
-  const cleaned = withoutKeys(data, (key) => parseKeyAlias(key) !== undefined) as Record<string, unknown>;
+  const cleaned = collectAndStrip(data, subjects) as Record<string, unknown>;
   return { subjects: [...subjects].sort(), data: cleaned };
 }
 
-function collectFrom(value: unknown, subjects: Set<string>): void {
-  if (Array.isArray(value)) {
-    for (const item of value) collectFrom(item, subjects);
-    return;
-  }
-  if (value === null || typeof value !== 'object') return;
-  const parts = new Map<string, string[]>();
-  for (const [key, child] of Object.entries(value)) {
+/**
+ * One walk over the response (it can be ~100 KB): collects each object's subject from its key aliases
+ * and copies it without them. Only keys with the reserved prefix are matched against the alias pattern.
+ */
+function collectAndStrip(value: unknown, subjects: Set<string>): unknown {
+  if (Array.isArray(value)) return value.map((item) => collectAndStrip(item, subjects));
+  if (value === null || typeof value !== 'object') return value;
+  const copy: Record<string, unknown> = {};
+  let parts: Map<string, string[]> | undefined;
+  for (const key in value) {
+    const child = (value as Record<string, unknown>)[key];
+    if (!isReservedAlias(key)) {
+      copy[key] = collectAndStrip(child, subjects);
+      continue;
+    }
     const alias = parseKeyAlias(key);
     if (!alias) {
-      collectFrom(child, subjects);
+      copy[key] = collectAndStrip(child, subjects);
       continue;
     }
     if (typeof child !== 'string' && typeof child !== 'number') continue;
+    parts ??= new Map();
     const list = parts.get(alias.typeName) ?? [];
     list[alias.index] = String(child);
     parts.set(alias.typeName, list);
   }
-  for (const [typeName, values] of parts) {
-    if (values.length > 0 && values.every((v) => v !== undefined))
-      subjects.add(`${typeName}:${values.join(':')}`);
+  if (parts) {
+    for (const [typeName, values] of parts) {
+      if (values.length > 0 && values.every((v) => v !== undefined))
+        subjects.add(`${typeName}:${values.join(':')}`);
+    }
   }
+  return copy;
 }
 
 /** The coordinates an operation reads, sorted: the audit's "fields served". */
