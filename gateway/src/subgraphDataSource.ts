@@ -8,7 +8,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import { type GraphQLFormattedError, Kind, parse } from 'graphql';
 import type { Dispatcher } from 'undici';
 import { ErrorCode, isErrorCode } from '../../lib/errors.ts';
-import { type Caller, signInternalToken } from '../../lib/internalToken.ts';
+import { type Caller, INTERNAL_TOKEN_LIFETIME_SECONDS, signInternalToken } from '../../lib/internalToken.ts';
 import type { SigningKey } from '../../lib/keys.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { GatewayContext } from './context.ts';
@@ -25,6 +25,29 @@ export interface SubgraphDataSourceOptions {
   readonly timeoutMs?: number;
   /** Largest subgraph response accepted, in bytes. Default 16 MiB. */
   readonly maxResponseBytes?: number;
+}
+
+/**
+ * Internal tokens already signed for a request, per subgraph: a plan that calls one subgraph several
+ * times (root field, then entities) signs once. Keyed by the request's caller object, so a token is
+ * never shared between requests. Reused for at most a third of the token's lifetime, so a long
+ * request (REQUEST_TIMEOUT_MS can exceed it) never sends an expired one.
+ */
+const signedTokens = new WeakMap<Caller, Map<string, { token: Promise<string>; signedAt: number }>>();
+const REUSE_MS = (INTERNAL_TOKEN_LIFETIME_SECONDS * 1000) / 3;
+
+function internalTokenFor(key: SigningKey, caller: Caller, subgraph: string): Promise<string> {
+  let tokens = signedTokens.get(caller);
+  if (!tokens) {
+    tokens = new Map();
+    signedTokens.set(caller, tokens);
+  }
+  const now = Date.now();
+  const signed = tokens.get(subgraph);
+  if (signed && now - signed.signedAt < REUSE_MS) return signed.token;
+  const token = signInternalToken(key, caller, subgraph);
+  tokens.set(subgraph, { token, signedAt: now });
+  return token;
 }
 
 /** Extensions a client may see on a subgraph's error: the contract's codes and their safe details. */
@@ -69,7 +92,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   }
 
   async #send(body: string, caller: Caller, deadline: number): Promise<string> {
-    const token = await signInternalToken(this.#options.signingKey, caller, this.#options.name);
+    const token = await internalTokenFor(this.#options.signingKey, caller, this.#options.name);
     const budget = Math.min(deadline - Date.now(), this.#options.timeoutMs ?? 10_000);
     if (budget <= 0) throw new Error('deadline passed before the subgraph request');
     const response = await this.#options.dispatcher.request({
