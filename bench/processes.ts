@@ -14,6 +14,8 @@ export interface BenchProcess extends AsyncDisposable {
   peakRssKb(): Promise<number | undefined>;
   /** Resets the peak (writing 5 to /proc/<pid>/clear_refs), so each operation gets its own. */
   resetPeak(): Promise<void>;
+  /** CPU time (user + system) the process has used since start, in ms (/proc/<pid>/stat). */
+  cpuMs(): Promise<number | undefined>;
   stop(): Promise<void>;
 }
 
@@ -79,6 +81,16 @@ export async function startProcess(options: StartOptions): Promise<BenchProcess>
     },
     resetPeak: async () => {
       await writeFile(`/proc/${pid}/clear_refs`, '5').catch(() => {});
+    },
+    cpuMs: async () => {
+      try {
+        // Fields after the parenthesized command: utime and stime are the 12th and 13th, in ticks of 10 ms.
+        const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return (Number(fields[11]) + Number(fields[12])) * 10;
+      } catch {
+        return undefined;
+      }
     },
     stop,
     [Symbol.asyncDispose]: stop,

@@ -59,6 +59,28 @@ const LATENCY: BackendSpec = {
 
 const MAIN: readonly TargetSpec[] = [LIENTHONG_FULL, APOLLO, HIVE];
 
+/** Narrows a plan to some targets, operations or backends (`--targets=a,b --ops=… --backends=…`). */
+export interface PlanFilter {
+  readonly targets?: readonly string[];
+  readonly operations?: readonly string[];
+  readonly backends?: readonly string[];
+}
+
+export function filterPlan(plan: BenchPlan, filter: PlanFilter): BenchPlan {
+  const keep = <T extends { name: string }>(list: readonly T[], names?: readonly string[]) =>
+    names ? list.filter((x) => names.includes(x.name)) : list;
+  return {
+    ...plan,
+    backends: plan.backends
+      .filter((b) => !filter.backends || filter.backends.includes(b.spec.name))
+      .map((b) => ({
+        ...b,
+        targets: keep(b.targets, filter.targets),
+        operations: keep(b.operations, filter.operations),
+      })),
+  };
+}
+
 export function benchPlan(quick: boolean): BenchPlan {
   if (quick) {
     const ops = OPERATIONS.filter((o) => o.name === 'fullProfile' || o.name === 'largeResponse');
@@ -143,6 +165,7 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void): Pr
               .filter((m) => MAIN.some((t) => t.name === m.target))
               .map((m) => m.requestsPerSecond),
           );
+          if (!Number.isFinite(slowest)) continue;
           const rate = Math.max(1, Math.round(slowest * plan.rateShare));
           const m = await measure(
             target,
@@ -182,7 +205,7 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void): Pr
 }
 
 function line(m: Measurement): string {
-  return `${m.backend} ${m.target} ${m.operation} ${m.mode}${m.overallRate ? `@${m.overallRate}` : ''}: ${m.requestsPerSecond} req/s p50 ${m.p50Ms} p95 ${m.p95Ms} p99 ${m.p99Ms} ms, errors ${m.non2xx + m.errors}, rss ${m.peakRssMb} MB, upstream/req ${m.upstreamPerRequest}, redis/req ${m.redisPerRequest ?? '-'}${m.check.ok ? '' : `, CHECK FAILED: ${m.check.problem}`}`;
+  return `${m.backend} ${m.target} ${m.operation} ${m.mode}${m.overallRate ? `@${m.overallRate}` : ''}: ${m.requestsPerSecond} req/s p50 ${m.p50Ms} p95 ${m.p95Ms} p99 ${m.p99Ms} ms, errors ${m.non2xx + m.errors}, rss ${m.peakRssMb} MB, upstream/req ${m.upstreamPerRequest}, redis/req ${m.redisPerRequest ?? '-'}, gateway cpu ms/req ${m.gatewayCpuMsPerRequest ?? '-'}${m.check.ok ? '' : `, CHECK FAILED: ${m.check.problem}`}`;
 }
 
 /** A database of the run's own on the local PostgreSQL, if there is one; else the audit uses PGlite. */

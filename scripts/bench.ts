@@ -1,18 +1,28 @@
 // `npm run bench`: lienthong side by side with bare @apollo/gateway and Hive Gateway over the same
 // subgraphs; writes BENCHMARKS.md and bench/results/latest.json. `npm run bench -- --quick`: a short
 // smoke run (CI checks that it runs, never its figures) written to bench/results/quick.json only.
+// --targets=, --ops=, --backends= (comma lists) narrow a run, written to bench/results/partial.json;
+// BENCH_CPU_PROF=1 runs lienthong with --cpu-prof, BENCH_KEEP=1 keeps the logs and profiles.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { benchmarksMarkdown } from '../bench/report.ts';
-import { benchPlan, runBench } from '../bench/runBench.ts';
+import { benchPlan, filterPlan, runBench } from '../bench/runBench.ts';
 
 const quick = process.argv.includes('--quick');
-const run = await runBench(benchPlan(quick), (line) => process.stdout.write(`${line}\n`));
+const option = (name: string) =>
+  process.argv
+    .find((a) => a.startsWith(`--${name}=`))
+    ?.slice(name.length + 3)
+    .split(',');
+const filter = { targets: option('targets'), operations: option('ops'), backends: option('backends') };
+const partial = Boolean(filter.targets || filter.operations || filter.backends);
+const run = await runBench(filterPlan(benchPlan(quick), filter), (line) => process.stdout.write(`${line}\n`));
 const resultsDir = join(process.cwd(), 'bench', 'results');
 await mkdir(resultsDir, { recursive: true });
 const json = `${JSON.stringify(run, null, 2)}\n`;
-if (quick) {
-  await writeFile(join(resultsDir, 'quick.json'), json);
+if (quick || partial) {
+  // A smoke or partial run never replaces the published figures.
+  await writeFile(join(resultsDir, quick ? 'quick.json' : 'partial.json'), json);
   process.stdout.write(`\n${benchmarksMarkdown(run)}\n`);
 } else {
   await writeFile(join(resultsDir, 'latest.json'), json);
