@@ -23,13 +23,14 @@ import { createCacheEvictor } from './auditGraph/cacheEvictor.ts';
 import { createAuditDataSource } from './auditGraph/createAuditDataSource.ts';
 import { DEV_ISSUER, type GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
+import { subgraphChecks } from './dependencyChecks.ts';
 import { loadGatewayKeys, publishedJwks } from './gatewayKeys.ts';
 import { openGatewayRedis } from './gatewayRedis.ts';
 import { createGraphQLHandler } from './http/graphqlHandler.ts';
 import { readEntityKeys } from './operation/subjects.ts';
 import { readScopeRequirements, stripSecurityFeatures } from './operation/supergraphSecurity.ts';
-import { createClientTokenVerifier } from './plugins/auth/clientTokenVerifier.ts';
 import { createPersistedQueries } from './persistedQueries.ts';
+import { createClientTokenVerifier } from './plugins/auth/clientTokenVerifier.ts';
 import { gatewayPlugins } from './plugins/index.ts';
 import { loadProcedureRegistry } from './procedures.ts';
 import { rewritingGateway } from './rewritingGateway.ts';
@@ -250,6 +251,8 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       audit: () => auditStore.ping(),
       rateLimit: () => rateLimiter.health(),
       persistedQueries: () => persistedQueries.health(),
+      // Reported, never deciding: the gateway serves partial results while a subgraph is down.
+      ...subgraphChecks(sourceUrls, dispatcher),
     },
   });
 
@@ -283,6 +286,9 @@ export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedErr
     const { serviceName: _, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
   }
+  const limit = apolloLimitOf(formatted);
+  if (limit)
+    return { message: limit.message, extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: limit.name } };
   // Apollo Server's own request errors (bad JSON, CSRF, validation) are client mistakes: BAD_USER_INPUT.
   if (
     code === 'GRAPHQL_VALIDATION_FAILED' ||
@@ -304,6 +310,25 @@ export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedErr
     ...(formatted.path ? { path: formatted.path } : {}),
     extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
   };
+}
+
+/**
+ * The two limits Apollo Server enforces itself (parseOptions.maxTokens, maxRecursiveSelections) surface
+ * as parse and validation errors: they are reported like the gateway's own limits, by name.
+ */
+function apolloLimitOf(formatted: GraphQLFormattedError): { name: string; message: string } | undefined {
+  const extensions = formatted.extensions ?? {};
+  if (extensions['validationErrorCode'] === 'MAX_RECURSIVE_SELECTIONS_EXCEEDED') {
+    return { name: 'maxRecursiveSelections', message: 'The operation expands to too many selections.' };
+  }
+  if (
+    extensions['code'] === 'GRAPHQL_PARSE_FAILED' &&
+    // graphql-js words it "more that N tokens" (sic): match either spelling.
+    /Document contains more th\w+ \d+ tokens/.test(formatted.message)
+  ) {
+    return { name: 'maxTokens', message: 'The document has more tokens than allowed.' };
+  }
+  return undefined;
 }
 
 function apolloLogger(logger: Logger) {
