@@ -10,6 +10,7 @@ describe('readSubgraphConfig', () => {
       upstreamUrl: 'http://127.0.0.1:4104',
       upstreamTimeoutMs: 2000,
       citizensMaxIds: 100,
+      resilience: { maxAttempts: 3, breakerThreshold: 5, halfOpenAfterMs: 5000 },
       internalJwksFile: undefined,
       upstreamApiKey: 'dev-upstream-key',
       dev: true,
@@ -24,6 +25,19 @@ describe('readSubgraphConfig', () => {
       UPSTREAM_API_KEY: 'k',
     });
     expect(config).toMatchObject({ port: 0, upstreamUrl: 'https://registry.example/', dev: false });
+  });
+
+  it('reads the retry and circuit breaker settings', () => {
+    const config = readSubgraphConfig('land', {
+      LIENTHONG_DEV: '1',
+      UPSTREAM_MAX_ATTEMPTS: '1',
+      UPSTREAM_BREAKER_THRESHOLD: '10',
+      UPSTREAM_BREAKER_HALF_OPEN_MS: '30000',
+    });
+    expect(config.resilience).toEqual({ maxAttempts: 1, breakerThreshold: 10, halfOpenAfterMs: 30_000 });
+    expect(() => readSubgraphConfig('land', { LIENTHONG_DEV: '1', UPSTREAM_MAX_ATTEMPTS: '0' })).toThrow(
+      /UPSTREAM_MAX_ATTEMPTS/,
+    );
   });
 
   it('reports every bad or missing variable at once, with no silent security default', () => {

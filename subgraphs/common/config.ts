@@ -20,6 +20,16 @@ export interface SubgraphConfig {
   readonly upstreamTimeoutMs: number;
   /** Most ids `citizens(ids:)` accepts (CITIZENS_MAX_IDS; default 100). */
   readonly citizensMaxIds: number;
+  /**
+   * Retries and circuit breaker of the upstream (resilience.ts): UPSTREAM_MAX_ATTEMPTS (default 3, the
+   * first included), UPSTREAM_BREAKER_THRESHOLD (consecutive failures that open it; default 5),
+   * UPSTREAM_BREAKER_HALF_OPEN_MS (how long it stays open before a probe; default 5000).
+   */
+  readonly resilience: {
+    readonly maxAttempts: number;
+    readonly breakerThreshold: number;
+    readonly halfOpenAfterMs: number;
+  };
   /** The gateway's internal-token public keys (INTERNAL_JWKS_FILE; dev default data/keys/gateway-internal.jwks.json). */
   readonly internalJwksFile: string | undefined;
   /** Credential for the national database (UPSTREAM_API_KEY; dev default "dev-upstream-key"). */
@@ -44,6 +54,9 @@ export function readSubgraphConfig(
         [urlVar]: env.url(['http:', 'https:']),
         UPSTREAM_TIMEOUT_MS: env.integer(2000, 1, 120_000),
         CITIZENS_MAX_IDS: env.integer(100, 1, 1000),
+        UPSTREAM_MAX_ATTEMPTS: env.integer(3, 1, 10),
+        UPSTREAM_BREAKER_THRESHOLD: env.integer(5, 1, 1000),
+        UPSTREAM_BREAKER_HALF_OPEN_MS: env.integer(5000, 100, 600_000),
         INTERNAL_JWKS_FILE: env.optionalString(),
         UPSTREAM_API_KEY: env.optionalString(),
         LIENTHONG_DEV: env.flag(),
@@ -70,6 +83,11 @@ export function readSubgraphConfig(
     upstreamUrl: (values[urlVar] as string | undefined) ?? `http://127.0.0.1:${defaultMockPort(source)}`,
     upstreamTimeoutMs: values['UPSTREAM_TIMEOUT_MS'] as number,
     citizensMaxIds: values['CITIZENS_MAX_IDS'] as number,
+    resilience: Object.freeze({
+      maxAttempts: values['UPSTREAM_MAX_ATTEMPTS'] as number,
+      breakerThreshold: values['UPSTREAM_BREAKER_THRESHOLD'] as number,
+      halfOpenAfterMs: values['UPSTREAM_BREAKER_HALF_OPEN_MS'] as number,
+    }),
     internalJwksFile: values['INTERNAL_JWKS_FILE'] as string | undefined,
     upstreamApiKey: (values['UPSTREAM_API_KEY'] as string | undefined) ?? DEV_UPSTREAM_API_KEY,
     dev,

@@ -36,6 +36,7 @@ export async function startSubgraphFromEnv(
       upstreamApiKey: config.upstreamApiKey,
       upstreamTimeoutMs: config.upstreamTimeoutMs,
       citizensMaxIds: config.citizensMaxIds,
+      resilience: config.resilience,
       internalJwks,
       cache: cache.cache,
       logger,
