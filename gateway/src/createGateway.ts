@@ -27,6 +27,7 @@ import { subgraphChecks } from './dependencyChecks.ts';
 import { loadGatewayKeys, publishedJwks } from './gatewayKeys.ts';
 import { openGatewayRedis } from './gatewayRedis.ts';
 import { createGraphQLHandler } from './http/graphqlHandler.ts';
+import { assertEnforceable } from './operation/enforcementGuard.ts';
 import { readEntityKeys } from './operation/subjects.ts';
 import { readScopeRequirements, stripSecurityFeatures } from './operation/supergraphSecurity.ts';
 import { createPersistedQueries } from './persistedQueries.ts';
@@ -68,6 +69,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   const keys = await loadGatewayKeys(config);
   const supergraphSdl = await readFile(config.supergraphFile, 'utf8');
   const requirements = readScopeRequirements(supergraphSdl);
+  assertEnforceable(supergraphSdl, requirements, config.supergraphFile);
   const entityKeys = readEntityKeys(supergraphSdl);
   const registry = await loadProcedureRegistry(config.proceduresFile);
   const auditStore =
