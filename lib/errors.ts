@@ -1,7 +1,7 @@
 // The error codes of the public contract (DESIGN.md, "Errors") and small factories for them.
 // Clients switch on `extensions.code`; the HTTP status travels in `extensions.http` so that Apollo
 // Server sets it on the response.
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLErrorExtensions } from 'graphql';
 
 export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
@@ -45,14 +45,11 @@ export interface CodedErrorOptions {
 
 export function codedError(code: ErrorCode, message: string, options: CodedErrorOptions = {}): GraphQLError {
   const status = options.status ?? HTTP_STATUS[code];
+  // Apollo Server reads response headers from a Map here. (The cast keeps this type-correct when a
+  // library in the same program augments graphql's extension types with another header shape.)
   const headers = options.headers ? new Map(Object.entries(options.headers)) : undefined;
-  return new GraphQLError(message, {
-    extensions: {
-      ...options.extensions,
-      code,
-      http: headers ? { status, headers } : { status },
-    },
-  });
+  const extensions = { ...options.extensions, code, http: headers ? { status, headers } : { status } };
+  return new GraphQLError(message, { extensions: extensions as GraphQLErrorExtensions });
 }
 
 export const unauthenticated = (message = 'A valid bearer token is required.') =>
