@@ -65,7 +65,7 @@ describe('a gateway with a subgraph and a national database down', () => {
       { token },
     );
     expect(answer.status).toBe(200);
-    expect((answer.body.data?.['citizen'] as Record<string, unknown>)['fullName']).toBeTruthy();
+    expect((answer.body.data?.['citizen'] as Record<string, unknown> | undefined)?.['fullName']).toBeTruthy();
     expect(answer.body.data?.['enterprise']).toBeNull();
     expect(answer.body.data?.['landCertificate']).toBeNull();
     const codes = Object.fromEntries(
