@@ -57,6 +57,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   readonly #options: SubgraphDataSourceOptions;
   readonly #origin: string;
   readonly #path: string;
+  /** Reads in flight, by principal and body: see `#fetchShared`. */
+  readonly #inFlight = new Map<string, Promise<string>>();
 
   constructor(options: SubgraphDataSourceOptions) {
     this.#options = options;
@@ -73,7 +75,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const body = JSON.stringify({ query, variables, operationName });
     context.sourcesTouched.add(this.#options.name);
     try {
-      const text = await this.#send(body, caller, context.deadline);
+      const text = await this.#fetchShared(query, body, caller, context.deadline);
       const parsed = JSON.parse(text) as {
         data?: Record<string, unknown> | null;
         errors?: GraphQLFormattedError[];
@@ -89,6 +91,22 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       const extensions = { code: ErrorCode.UPSTREAM_UNAVAILABLE, source: this.#options.name };
       return { errors: failurePaths(query, variables).map((path) => ({ message, path, extensions })) };
     }
+  }
+
+  /**
+   * An identical read for the same principal and purpose (client, officer, agency, scopes in force,
+   * procedure, dossier) that is already in flight is joined instead of sent again: under a burst of the
+   * same request the subgraph answers once. Each request still gets its own parse of the text, its own
+   * masking and its own audit record; nothing is shared between principals, and writes are never joined.
+   */
+  #fetchShared(query: string | undefined, body: string, caller: Caller, deadline: number): Promise<string> {
+    if (!query || !/^\s*(query\b|\{)/.test(query)) return this.#send(body, caller, deadline);
+    const key = `${principalKey(caller)}\n${body}`;
+    const pending = this.#inFlight.get(key);
+    if (pending) return pending;
+    const sent = this.#send(body, caller, deadline).finally(() => this.#inFlight.delete(key));
+    this.#inFlight.set(key, sent);
+    return sent;
   }
 
   async #send(body: string, caller: Caller, deadline: number): Promise<string> {
@@ -142,6 +160,18 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     }
     return { message: error.message, ...(error.path ? { path: error.path } : {}), extensions };
   }
+}
+
+/** Everything an internal token says about who asks and why, except the per-request id and deadline. */
+function principalKey(caller: Caller): string {
+  return JSON.stringify([
+    caller.clientId,
+    caller.officer ?? null,
+    caller.agency ?? null,
+    [...caller.scopes].sort(),
+    caller.procedureCode ?? null,
+    caller.dossierId ?? null,
+  ]);
 }
 
 /**
