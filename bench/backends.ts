@@ -31,6 +31,8 @@ export interface Backends extends AsyncDisposable {
   /** Upstream /api/ requests served by all mocks since the last reset. */
   upstreamRequests(): Promise<number>;
   resetUpstream(): Promise<void>;
+  /** GraphQL requests the five subgraphs have served since start (their lienthong_graphql_requests_total). */
+  subgraphRequests(): Promise<number>;
   /** Redis commands processed since start (INFO commandstats), or undefined without Redis. */
   redisCommands(): Promise<number | undefined>;
 }
@@ -135,6 +137,15 @@ export async function startBackends(spec: BackendSpec, keys: BenchKeys, logDir: 
       },
       resetUpstream: async () => {
         for (const source of SOURCES) await (await admin(source, 'stats/reset', 'POST')).arrayBuffer();
+      },
+      subgraphRequests: async () => {
+        let total = 0;
+        for (const source of SOURCES) {
+          const text = await (await fetch(new URL('/metrics', subgraphUrls[source]))).text();
+          for (const match of text.matchAll(/^lienthong_graphql_requests_total\{[^}]*\} (\d+)/gm))
+            total += Number(match[1]);
+        }
+        return total;
       },
       redisCommands: async () => (redis ? commandCount(await redis.info('commandstats')) : undefined),
       [Symbol.asyncDispose]: stopAll,

@@ -29,6 +29,8 @@ export interface Measurement extends LoadResult {
   readonly peakRssMb: number | undefined;
   readonly upstreamPerRequest: number;
   readonly redisPerRequest: number | undefined;
+  /** Requests the gateway made to subgraphs per operation (the subgraphs' own counters). */
+  readonly subgraphPerRequest: number;
   /** The gateway process's CPU time per request over the measured run, in ms: less noisy than req/s on a shared machine. */
   readonly gatewayCpuMsPerRequest: number | undefined;
 }
@@ -69,8 +71,10 @@ export async function measure(
   await backends.resetUpstream();
   const redisBefore = await backends.redisCommands();
   const cpuBefore = await target.process.cpuMs();
+  const subgraphBefore = await backends.subgraphRequests();
   const result = await load(spec);
   const cpuAfter = await target.process.cpuMs();
+  const subgraphAfter = await backends.subgraphRequests();
   const upstream = await backends.upstreamRequests();
   const redisAfter = await backends.redisCommands();
   const rss = await target.process.peakRssKb();
@@ -86,6 +90,7 @@ export async function measure(
     check,
     peakRssMb: rss === undefined ? undefined : Math.round(rss / 1024),
     upstreamPerRequest: per(upstream),
+    subgraphPerRequest: per(subgraphAfter - subgraphBefore),
     redisPerRequest:
       redisBefore === undefined || redisAfter === undefined ? undefined : per(redisAfter - redisBefore),
     gatewayCpuMsPerRequest:

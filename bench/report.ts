@@ -50,15 +50,15 @@ export function benchmarksMarkdown(run: BenchRun): string {
       if (rows.length === 0) continue;
       out.push(`### ${operation.title} (\`${operation.name}\`, ${kb(rows[0]?.check.bytes)} response)`, '');
       out.push(
-        '| gateway | run | req/s | × apollo | × hive | p50 ms | p95 ms | p99 ms | errors | peak RSS MB | gateway CPU ms/op | upstream/op | Redis/op |',
-        '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+        '| gateway | run | req/s | × apollo | × hive | p50 ms | p95 ms | p99 ms | errors | peak RSS MB | gateway CPU ms/op | subgraph req/op | upstream/op | Redis/op |',
+        '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
       );
       const ref = (target: string, mode: string) => rows.find((m) => m.target === target && m.mode === mode);
       for (const m of rows) {
         const apollo = ref('apollo-gateway', m.mode);
         const hive = ref('hive-gateway', m.mode);
         out.push(
-          `| ${m.target}${m.check.ok ? '' : ' ⚠'} | ${m.mode === 'rate' ? `@ ${m.overallRate}/s` : `${m.connections} conn`} | ${m.requestsPerSecond} | ${ratio(m, apollo)} | ${ratio(m, hive)} | ${m.p50Ms} | ${m.p95Ms} | ${m.p99Ms} | ${m.non2xx + m.errors + m.timeouts} | ${m.peakRssMb ?? '–'} | ${m.gatewayCpuMsPerRequest ?? '–'} | ${m.upstreamPerRequest} | ${m.redisPerRequest ?? '–'} |`,
+          `| ${m.target}${m.check.ok ? '' : ' ⚠'} | ${m.mode === 'rate' ? `@ ${m.overallRate}/s` : `${m.connections} conn`} | ${m.requestsPerSecond} | ${ratio(m, apollo)} | ${ratio(m, hive)} | ${m.p50Ms} | ${m.p95Ms} | ${m.p99Ms} | ${m.non2xx + m.errors + m.timeouts} | ${m.peakRssMb ?? '–'} | ${m.gatewayCpuMsPerRequest ?? '–'} | ${m.subgraphPerRequest} | ${m.upstreamPerRequest} | ${m.redisPerRequest ?? '–'} |`,
         );
       }
       const failed = rows.filter((m) => !m.check.ok);

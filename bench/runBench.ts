@@ -205,7 +205,7 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void): Pr
 }
 
 function line(m: Measurement): string {
-  return `${m.backend} ${m.target} ${m.operation} ${m.mode}${m.overallRate ? `@${m.overallRate}` : ''}: ${m.requestsPerSecond} req/s p50 ${m.p50Ms} p95 ${m.p95Ms} p99 ${m.p99Ms} ms, errors ${m.non2xx + m.errors}, rss ${m.peakRssMb} MB, upstream/req ${m.upstreamPerRequest}, redis/req ${m.redisPerRequest ?? '-'}, gateway cpu ms/req ${m.gatewayCpuMsPerRequest ?? '-'}${m.check.ok ? '' : `, CHECK FAILED: ${m.check.problem}`}`;
+  return `${m.backend} ${m.target} ${m.operation} ${m.mode}${m.overallRate ? `@${m.overallRate}` : ''}: ${m.requestsPerSecond} req/s p50 ${m.p50Ms} p95 ${m.p95Ms} p99 ${m.p99Ms} ms, errors ${m.non2xx + m.errors}, rss ${m.peakRssMb} MB, subgraph/req ${m.subgraphPerRequest}, upstream/req ${m.upstreamPerRequest}, redis/req ${m.redisPerRequest ?? '-'}, gateway cpu ms/req ${m.gatewayCpuMsPerRequest ?? '-'}${m.check.ok ? '' : `, CHECK FAILED: ${m.check.problem}`}`;
 }
 
 /** A database of the run's own on the local PostgreSQL, if there is one; else the audit uses PGlite. */
