@@ -1,6 +1,7 @@
 // Property: for random operations and random scope sets, authorization by rewriting gives exactly
 // what GraphQL itself gives when every uncovered field's resolver refuses — no value of an uncovered
 // field gets through, and no covered field is denied.
+import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import {
   type DocumentNode,
@@ -31,11 +32,15 @@ import { apiSchemaOf, composeTestSupergraph, executeWithFakeData } from './testS
 
 let schema: GraphQLSchema;
 let requirements: ScopeRequirements;
-beforeAll(async () => {
-  const supergraph = composeTestSupergraph();
-  requirements = readScopeRequirements(supergraph);
-  schema = await apiSchemaOf(supergraph);
-});
+
+/** The small test supergraph (every corner of the walker) and the one lienthong serves. */
+const SUPERGRAPHS: readonly [string, () => Promise<string> | string][] = [
+  ['the test supergraph', composeTestSupergraph],
+  [
+    'the committed supergraph',
+    () => readFile(new URL('../../../schema/supergraph.graphql', import.meta.url), 'utf8'),
+  ],
+];
 
 /** mulberry32: the operation is a pure function of the seed, so fast-check can replay it. */
 function prng(seed: number): () => number {
@@ -133,7 +138,13 @@ const covered = (coordinate: string, scopes: ReadonlySet<string>) => {
 const errorPaths = (errors: readonly GraphQLError[] | undefined) =>
   (errors ?? []).map((e) => JSON.stringify(e.path)).sort();
 
-describe('authorizeOperation + applyDenials (property)', () => {
+describe.each(SUPERGRAPHS)('authorizeOperation + applyDenials over %s (property)', (_, load) => {
+  beforeAll(async () => {
+    const supergraph = await load();
+    requirements = readScopeRequirements(supergraph);
+    schema = await apiSchemaOf(supergraph);
+  });
+
   it('match GraphQL execution where every uncovered field refuses', async () => {
     let checked = 0;
     await fc.assert(
