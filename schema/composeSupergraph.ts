@@ -19,9 +19,13 @@ export function subgraphUrl(name: SubgraphName): string {
 
 export const SUPERGRAPH_FILE = new URL('./supergraph.graphql', import.meta.url);
 
-/** The SDL text of one subgraph, from schema/<name>.graphql. */
+/**
+ * The SDL text of one subgraph: schema/<name>.graphql, and for the national-database subgraphs the
+ * value types they share (schema/shared.graphql), so that those are written once.
+ */
 export function loadSubgraphSdl(name: SubgraphName): string {
-  return readFileSync(new URL(`./${name}.graphql`, import.meta.url), 'utf8');
+  const own = readFileSync(new URL(`./${name}.graphql`, import.meta.url), 'utf8');
+  return name === 'audit' ? own : `${own}\n${readFileSync(new URL('./shared.graphql', import.meta.url), 'utf8')}`;
 }
 
 export class CompositionError extends Error {
