@@ -32,6 +32,7 @@ import { readEntityKeys } from './operation/subjects.ts';
 import { readScopeRequirements, stripSecurityFeatures } from './operation/supergraphSecurity.ts';
 import { createPersistedQueries } from './persistedQueries.ts';
 import { createClientTokenVerifier } from './plugins/auth/clientTokenVerifier.ts';
+import { cachedVerifier } from './plugins/auth/verifiedTokenCache.ts';
 import { gatewayPlugins } from './plugins/index.ts';
 import { loadProcedureRegistry } from './procedures.ts';
 import { rewritingGateway } from './rewritingGateway.ts';
@@ -82,20 +83,24 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       logger,
       metrics,
     }));
-  const verifier = createClientTokenVerifier({
-    jwksUrl: config.auth.jwksUrl,
-    jwksCooldownSeconds: config.auth.jwksCooldownSeconds,
-    jwksFile: config.auth.jwksFile,
-    issuer: config.auth.jwksFile || config.auth.jwksUrl ? config.auth.issuer : undefined,
-    // Dev mode trusts the dev key too, for tokens of its own issuer only.
-    extraKeys: keys.devClient ? [keys.devClient.publicJwk] : [],
-    devIssuer: keys.devClient ? DEV_ISSUER : undefined,
-    audience: config.auth.audience,
-    clockToleranceSeconds: config.auth.clockToleranceSeconds,
-    maxTokenAgeSeconds: config.auth.maxTokenAgeSeconds,
-    requiredTyp: config.auth.requiredTyp,
-    logger,
-  });
+  // A client sends the same token on every request: its signature is checked once (verifiedTokenCache.ts).
+  const verifier = cachedVerifier(
+    createClientTokenVerifier({
+      jwksUrl: config.auth.jwksUrl,
+      jwksCooldownSeconds: config.auth.jwksCooldownSeconds,
+      jwksFile: config.auth.jwksFile,
+      issuer: config.auth.jwksFile || config.auth.jwksUrl ? config.auth.issuer : undefined,
+      // Dev mode trusts the dev key too, for tokens of its own issuer only.
+      extraKeys: keys.devClient ? [keys.devClient.publicJwk] : [],
+      devIssuer: keys.devClient ? DEV_ISSUER : undefined,
+      audience: config.auth.audience,
+      clockToleranceSeconds: config.auth.clockToleranceSeconds,
+      maxTokenAgeSeconds: config.auth.maxTokenAgeSeconds,
+      requiredTyp: config.auth.requiredTyp,
+      logger,
+    }),
+    { maxTokenAgeSeconds: config.auth.maxTokenAgeSeconds },
+  );
 
   // One keep-alive pool per subgraph origin; bodyTimeout/headersTimeout bound stalls, the data
   // source's AbortSignal bounds the whole exchange.
