@@ -95,10 +95,11 @@ export function benchPlan(quick: boolean): BenchPlan {
     quick,
     backends: [
       { spec: ENGINE, targets: [...MAIN, ...FEATURE_OFF], operations: OPERATIONS },
-      { spec: REDIS, targets: MAIN, operations: OPERATIONS },
-      { spec: LATENCY, targets: MAIN, operations: OPERATIONS },
+      // The enterprise operation is left to the engine backend: it keeps the full run near 15 minutes.
+      { spec: REDIS, targets: MAIN, operations: OPERATIONS.filter((o) => o.name !== 'enterprise') },
+      { spec: LATENCY, targets: MAIN, operations: OPERATIONS.filter((o) => o.name !== 'enterprise') },
     ],
-    load: { connections: 50, warmupSeconds: 3, durationSeconds: 10 },
+    load: { connections: 50, warmupSeconds: 2, durationSeconds: 8 },
     rateShare: 0.6,
   };
 }
