@@ -32,7 +32,12 @@ describe('the shipped registry', () => {
     const birth = registry.get('1.001193');
     expect(birth?.name).toBe('Đăng ký khai sinh');
     expect(birth?.level).toBe('commune');
-    expect([...(birth?.scopes ?? [])].sort()).toEqual(['population:read', 'results:issue', 'results:read']);
+    expect([...(birth?.scopes ?? [])].sort()).toEqual([
+      'population:read',
+      'population:sensitive',
+      'results:issue',
+      'results:read',
+    ]);
   });
 
   it('never grants sensitive population data to residence registration', async () => {
