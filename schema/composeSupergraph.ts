@@ -25,7 +25,9 @@ export const SUPERGRAPH_FILE = new URL('./supergraph.graphql', import.meta.url);
  */
 export function loadSubgraphSdl(name: SubgraphName): string {
   const own = readFileSync(new URL(`./${name}.graphql`, import.meta.url), 'utf8');
-  return name === 'audit' ? own : `${own}\n${readFileSync(new URL('./shared.graphql', import.meta.url), 'utf8')}`;
+  return name === 'audit'
+    ? own
+    : `${own}\n${readFileSync(new URL('./shared.graphql', import.meta.url), 'utf8')}`;
 }
 
 export class CompositionError extends Error {
