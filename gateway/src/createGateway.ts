@@ -1,22 +1,19 @@
 // Builds and starts the gateway: Apollo Server over @apollo/gateway with a static supergraph, the
 // plugins in their fixed order, and the HTTP routes. Thin on purpose: logic lives in the modules it
 // wires together.
-import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import type { GraphQLFormattedError } from 'graphql';
 import { Agent } from 'undici';
 import type { CacheConfig } from '../../lib/cache/cacheConfigFromEnv.ts';
-import { ErrorCode, isErrorCode } from '../../lib/errors.ts';
 import { type ServiceServer, startServiceServer } from '../../lib/httpServer.ts';
 import { loadJwksFile } from '../../lib/keys.ts';
 import { createLogger, type Logger } from '../../lib/logger.ts';
 import { createMetrics, type Metrics } from '../../lib/metrics.ts';
 import { createRateLimiter } from '../../lib/rateLimit/createRateLimiter.ts';
 import { createAdminHandler } from './admin/createAdminHandler.ts';
-import { ATTESTATION_HEADER, attestResponse } from './attestation/responseAttestation.ts';
+import { attestationHeaders } from './attestation/attestationHeaders.ts';
 import { createAuditStore } from './audit/createAuditStore.ts';
 import type { AuditStore } from './audit/types.ts';
 import { createCacheEvictor } from './auditGraph/cacheEvictor.ts';
@@ -27,6 +24,8 @@ import { subgraphChecks } from './dependencyChecks.ts';
 import { loadGatewayKeys, publishedJwks } from './gatewayKeys.ts';
 import { openGatewayRedis } from './gatewayRedis.ts';
 import { createGraphQLHandler } from './http/graphqlHandler.ts';
+import { requestContextFactory } from './http/requestContext.ts';
+import { maskError } from './maskError.ts';
 import { assertEnforceable } from './operation/enforcementGuard.ts';
 import { readEntityKeys } from './operation/subjects.ts';
 import { readScopeRequirements, stripSecurityFeatures } from './operation/supergraphSecurity.ts';
@@ -202,29 +201,10 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   const graphql = createGraphQLHandler({
     server,
     maxBodyBytes: config.maxBodyBytes,
-    beforeSend: async (body, status, context): Promise<Record<string, string>> => {
-      if (status !== 200 || !context.resolution.caller || config.disabledFeatures.has('attestation'))
-        return {};
-      const attestation = await attestResponse(keys.attestation, {
-        body,
-        requestId: context.requestId,
-        clientId: context.resolution.caller.clientId,
-        procedureCode: context.resolution.caller.procedureCode,
-        dossierId: context.resolution.caller.dossierId,
-      });
-      return { [ATTESTATION_HEADER]: attestation, 'x-request-id': context.requestId };
-    },
-    createContext: async (req) => ({
-      requestId: requestIdOf(req),
-      startedAt: performance.now(),
-      deadline: Date.now() + config.requestTimeoutMs,
-      sourcesTouched: new Set(),
-      resolution: {},
-      identity: await verifier.verify(headerOf(req, 'authorization')),
-      purposeHeaders: {
-        procedureCode: headerOf(req, 'x-procedure-code'),
-        dossierId: headerOf(req, 'x-dossier-id'),
-      },
+    beforeSend: config.disabledFeatures.has('attestation') ? undefined : attestationHeaders(keys.attestation),
+    createContext: requestContextFactory({
+      verify: (authorization) => verifier.verify(authorization),
+      requestTimeoutMs: config.requestTimeoutMs,
     }),
   });
 
@@ -272,70 +252,6 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     if (!options.auditStore) await auditStore[Symbol.asyncDispose]();
   };
   return { url: http.url, port: http.port, metrics, close, [Symbol.asyncDispose]: close };
-}
-
-function headerOf(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** A caller-supplied X-Request-Id is kept when it is a plain token; otherwise a fresh UUID. */
-function requestIdOf(req: IncomingMessage): string {
-  const given = headerOf(req, 'x-request-id');
-  return given && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : randomUUID();
-}
-
-/** Last line of defence: only the contract's codes and messages reach a client. */
-export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  const code = formatted.extensions?.['code'];
-  if (isErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-    // @apollo/gateway tags a subgraph's errors with serviceName: internal topology, not the contract.
-    const { serviceName: _, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions };
-  }
-  const limit = apolloLimitOf(formatted);
-  if (limit)
-    return { message: limit.message, extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: limit.name } };
-  // Apollo Server's own request errors (bad JSON, CSRF, validation) are client mistakes: BAD_USER_INPUT.
-  if (
-    code === 'GRAPHQL_VALIDATION_FAILED' ||
-    code === 'GRAPHQL_PARSE_FAILED' ||
-    code === 'BAD_REQUEST' ||
-    code === 'BAD_USER_INPUT' ||
-    code === 'PERSISTED_QUERY_NOT_FOUND' ||
-    code === 'PERSISTED_QUERY_NOT_SUPPORTED' ||
-    code === 'OPERATION_RESOLUTION_FAILURE'
-  ) {
-    return {
-      message: formatted.message,
-      ...(formatted.locations ? { locations: formatted.locations } : {}),
-      extensions: { code: code === 'PERSISTED_QUERY_NOT_FOUND' ? code : ErrorCode.BAD_USER_INPUT },
-    };
-  }
-  return {
-    message: 'Internal server error.',
-    ...(formatted.path ? { path: formatted.path } : {}),
-    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
-  };
-}
-
-/**
- * The two limits Apollo Server enforces itself (parseOptions.maxTokens, maxRecursiveSelections) surface
- * as parse and validation errors: they are reported like the gateway's own limits, by name.
- */
-function apolloLimitOf(formatted: GraphQLFormattedError): { name: string; message: string } | undefined {
-  const extensions = formatted.extensions ?? {};
-  if (extensions['validationErrorCode'] === 'MAX_RECURSIVE_SELECTIONS_EXCEEDED') {
-    return { name: 'maxRecursiveSelections', message: 'The operation expands to too many selections.' };
-  }
-  if (
-    extensions['code'] === 'GRAPHQL_PARSE_FAILED' &&
-    // graphql-js words it "more that N tokens" (sic): match either spelling.
-    /Document contains more th\w+ \d+ tokens/.test(formatted.message)
-  ) {
-    return { name: 'maxTokens', message: 'The document has more tokens than allowed.' };
-  }
-  return undefined;
 }
 
 function apolloLogger(logger: Logger) {
