@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { generateSigningJwk } from '../lib/keys.ts';
 import { mockPortVar, SOURCES, type Source, subgraphPortVar, upstreamUrlVar } from '../lib/topology.ts';
 import { type BenchKeys, UPSTREAM_API_KEY } from './benchKeys.ts';
-import { type BenchProcess, freePort, startProcess } from './processes.ts';
+import { type BenchProcess, freePort, liveChildren, startProcess } from './processes.ts';
 
 export interface BackendSpec {
   readonly name: string;
@@ -50,6 +50,8 @@ export async function startBackends(spec: BackendSpec, keys: BenchKeys, logDir: 
       const server = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
         stdio: 'ignore',
       });
+      liveChildren.add(server);
+      server.once('exit', () => liveChildren.delete(server));
       started.push({
         stop: async () => {
           redis?.disconnect();

@@ -7,6 +7,13 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+/** Every child still running, so that an interrupted run can stop them (by pid) before it exits. */
+export const liveChildren = new Set<ChildProcess>();
+
+export function killLiveChildren(): void {
+  for (const child of liveChildren) child.kill('SIGTERM');
+}
+
 export interface BenchProcess extends AsyncDisposable {
   readonly name: string;
   readonly pid: number;
@@ -38,9 +45,11 @@ export async function startProcess(options: StartOptions): Promise<BenchProcess>
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   let exited = false;
+  liveChildren.add(child);
   const exit = new Promise<void>((resolve) =>
     child.once('exit', () => {
       exited = true;
+      liveChildren.delete(child);
       resolve();
     }),
   );

@@ -90,6 +90,9 @@ export async function startTarget(
       ATTESTATION_KEY_FILE: keys.files.attestation,
       AUDIT_KEY_FILE: keys.files.audit,
       SUBGRAPH_URLS: subgraphUrls,
+      // The rate limiter runs (its cost is measured) with a quota above the load, as a deployment
+      // sizes a client's quota for its traffic: the default 100 req/s would refuse most of the load.
+      RATE_LIMIT_CLIENTS: 'bench.client=1000000/1000000',
       ...(files.auditDatabaseUrl
         ? { DATABASE_URL: files.auditDatabaseUrl }
         : { AUDIT_DATA_DIR: join(files.auditDataDir, name) }),

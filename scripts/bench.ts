@@ -5,8 +5,16 @@
 // BENCH_CPU_PROF=1 runs lienthong with --cpu-prof, BENCH_KEEP=1 keeps the logs and profiles.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { killLiveChildren } from '../bench/processes.ts';
 import { benchmarksMarkdown } from '../bench/report.ts';
 import { benchPlan, filterPlan, runBench } from '../bench/runBench.ts';
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killLiveChildren();
+    process.exit(130);
+  });
+}
 
 const quick = process.argv.includes('--quick');
 const option = (name: string) =>
