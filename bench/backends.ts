@@ -63,13 +63,15 @@ export async function startBackends(spec: BackendSpec, keys: BenchKeys, logDir: 
         },
       });
       redisUrl = `redis://127.0.0.1:${port}`;
-      redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+      // ioredis reconnects by itself until the fresh server listens; a PING answers once it does.
+      redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, retryStrategy: () => 100 });
+      redis.on('error', () => {});
       for (let i = 0; ; i++) {
         try {
-          await redis.connect();
+          await redis.ping();
           break;
         } catch (error) {
-          if (i > 50) throw error;
+          if (i > 100) throw error;
           await sleep(100);
         }
       }
