@@ -129,7 +129,7 @@ export function maskUnexpected(
 function outcomeMetricsPlugin(metrics: Metrics): ApolloServerPlugin<SubgraphContext<unknown>> {
   return {
     async requestDidStart() {
-      const end = metrics.requestDuration.startTimer({ component: 'subgraph' });
+      const end = metrics.requestDuration.startTimer();
       return {
         async willSendResponse({ response }) {
           end();

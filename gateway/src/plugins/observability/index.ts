@@ -21,7 +21,7 @@ export function observabilityPlugin(options: ObservabilityPluginOptions): Apollo
           const outcome = outcomeOf(data, errors);
           const seconds = (performance.now() - context.startedAt) / 1000;
           options.metrics.graphqlRequests.labels(outcome).inc();
-          options.metrics.requestDuration.labels('gateway').observe(seconds);
+          options.metrics.requestDuration.observe(seconds);
           options.logger.info(
             {
               rid: context.requestId,
