@@ -65,6 +65,10 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   const metrics = options.metrics ?? createMetrics('gateway');
   // The gateway runs on a closed government network: no usage data leaves it unless an operator asks.
   process.env['APOLLO_TELEMETRY_DISABLED'] ??= '1';
+  if (config.disabledFeatures.size > 0) {
+    // Benchmark-only (LIENTHONG_BENCH=1): say it loudly, so such a process is never mistaken for a real one.
+    logger.warn({ disabled: [...config.disabledFeatures] }, 'BENCHMARK MODE: safeguards are switched off');
+  }
 
   const keys = await loadGatewayKeys(config);
   const supergraphSdl = await readFile(config.supergraphFile, 'utf8');
