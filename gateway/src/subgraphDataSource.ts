@@ -7,10 +7,11 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { type GraphQLFormattedError, Kind, parse } from 'graphql';
 import type { Dispatcher } from 'undici';
-import { ErrorCode, isErrorCode } from '../../lib/errors.ts';
+import { ErrorCode, isErrorCode, upstreamUnavailable } from '../../lib/errors.ts';
 import { type Caller, INTERNAL_TOKEN_LIFETIME_SECONDS, signInternalToken } from '../../lib/internalToken.ts';
 import type { SigningKey } from '../../lib/keys.ts';
 import type { Logger } from '../../lib/logger.ts';
+import { isSource } from '../../lib/topology.ts';
 import type { GatewayContext } from './context.ts';
 import { redactForLog } from './redactForLog.ts';
 
@@ -158,7 +159,15 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     for (const key of SAFE_EXTENSIONS) {
       if (error.extensions?.[key] !== undefined) extensions[key] = error.extensions[key];
     }
-    return { message: error.message, ...(error.path ? { path: error.path } : {}), extensions };
+    // An upstream failure's message is rebuilt from its source rather than passed on: it is the one
+    // coded error whose text a subgraph composes from what its national database answered.
+    let message = error.message;
+    if (code === ErrorCode.UPSTREAM_UNAVAILABLE) {
+      const source = String(extensions['source']);
+      extensions['source'] = isSource(source) ? source : this.#options.name;
+      message = upstreamUnavailable(String(extensions['source'])).message;
+    }
+    return { message, ...(error.path ? { path: error.path } : {}), extensions };
   }
 }
 

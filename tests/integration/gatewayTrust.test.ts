@@ -98,7 +98,8 @@ function fakeAnswer(): { status: number; type: string; body: string } {
         data: { landCertificate: null },
         errors: [
           {
-            message: 'The land database did not answer in time.',
+            // The message too: an upstream failure's text is rebuilt from its source by the gateway.
+            message: `The land database did not answer: ${HOST} refused ${PERSON}.`,
             path: ['landCertificate'],
             extensions: {
               code: 'UPSTREAM_UNAVAILABLE',
@@ -320,6 +321,9 @@ describe('a subgraph error on its way to the client', () => {
   it('attack: a contract code carrying extra extensions', async () => {
     const answer = await askThroughFake('leaky-extensions');
     expect(answer.body.errors?.[0]?.extensions).toEqual({ code: 'UPSTREAM_UNAVAILABLE', source: 'land' });
+    expect(answer.body.errors?.[0]?.message).toBe('The land database did not answer in time.');
+    expect(answer.text).not.toContain(HOST);
+    expect(answer.text).not.toContain(PERSON);
   });
 
   it.each(['html-500', 'json-500', 'not-json'] as const)('attack: the subgraph answers %s', async (as) => {
