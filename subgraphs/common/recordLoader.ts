@@ -67,3 +67,25 @@ export async function recordOf<T>(
   if (parent.loaded) return parent.loaded.record;
   return (await loader.load(key))?.record ?? null;
 }
+
+/**
+ * `__resolveReference` of an entity a subgraph owns, keyed by `field`: a malformed key is no entity;
+ * without `scope` every field is refused anyway, so the national database is not touched; otherwise the
+ * record is loaded through the request's batch and travels with the reference.
+ */
+export function ownedReference<K extends string, T, C extends { readonly scopes: ReadonlySet<string> }>(
+  field: K,
+  isKey: (key: string) => boolean,
+  scope: string,
+  loaderOf: (context: C) => RecordLoader<T>,
+) {
+  type Reference = Readonly<Record<K, string>> & { readonly loaded?: Loaded<T> };
+  return async (reference: Readonly<Record<K, string>>, context: C): Promise<Reference | null> => {
+    const key = reference[field];
+    if (!isKey(key)) return null;
+    const bare = { [field]: key } as Reference;
+    if (!context.scopes.has(scope)) return bare;
+    const loaded = await loaderOf(context).load(key);
+    return loaded ? { ...bare, loaded } : null;
+  };
+}

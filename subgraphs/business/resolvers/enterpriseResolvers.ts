@@ -3,8 +3,7 @@
 import { isEnterpriseCode } from '../../../lib/ids.ts';
 import { toAddress } from '../../common/address.ts';
 import { provenanceField } from '../../common/provenance.ts';
-import { type Loaded, recordOf } from '../../common/recordLoader.ts';
-import { hasScopes } from '../../common/scopeGuard.ts';
+import { type Loaded, ownedReference, recordOf } from '../../common/recordLoader.ts';
 import type { BusinessContext } from '../context.ts';
 import type { DoanhNghiep } from '../datasources/types.ts';
 
@@ -27,16 +26,12 @@ function fromRecord<R>(pick: (record: DoanhNghiep) => R) {
 }
 
 export const enterpriseResolvers = {
-  async __resolveReference(
-    reference: { code: string },
-    context: BusinessContext,
-  ): Promise<EnterpriseParent | null> {
-    if (!isEnterpriseCode(reference.code)) return null;
-    // Without the scope every field is refused anyway: do not touch the registry for it.
-    if (!hasScopes(context.scopes, 'business:read')) return { code: reference.code };
-    const loaded = await context.loaders.enterprise.load(reference.code);
-    return loaded ? { code: reference.code, loaded } : null;
-  },
+  __resolveReference: ownedReference(
+    'code',
+    isEnterpriseCode,
+    'business:read',
+    (context: BusinessContext) => context.loaders.enterprise,
+  ),
   code: (parent: EnterpriseParent) => parent.code,
   name: fromRecord((r) => r.tenDoanhNghiep),
   englishName: fromRecord((r) => r.tenTiengAnh),

@@ -3,8 +3,7 @@
 import { isLandSerial } from '../../../lib/ids.ts';
 import { toAddress } from '../../common/address.ts';
 import { provenanceField } from '../../common/provenance.ts';
-import { type Loaded, recordOf } from '../../common/recordLoader.ts';
-import { hasScopes } from '../../common/scopeGuard.ts';
+import { type Loaded, ownedReference, recordOf } from '../../common/recordLoader.ts';
 import type { LandContext } from '../context.ts';
 import type { GiayChungNhan } from '../datasources/types.ts';
 
@@ -41,16 +40,12 @@ export function toParcel(parcel: GiayChungNhan['thuaDat'][number]) {
 }
 
 export const certificateResolvers = {
-  async __resolveReference(
-    reference: { serial: string },
-    context: LandContext,
-  ): Promise<CertificateParent | null> {
-    if (!isLandSerial(reference.serial)) return null;
-    // Without the scope every field is refused anyway: do not touch the database for it.
-    if (!hasScopes(context.scopes, 'land:read')) return { serial: reference.serial };
-    const loaded = await context.loaders.certificate.load(reference.serial);
-    return loaded ? { serial: reference.serial, loaded } : null;
-  },
+  __resolveReference: ownedReference(
+    'serial',
+    isLandSerial,
+    'land:read',
+    (context: LandContext) => context.loaders.certificate,
+  ),
   serial: (parent: CertificateParent) => parent.serial,
   registryNumber: fromRecord((r) => r.soVaoSo),
   issuedOn: fromRecord((r) => r.ngayCap),

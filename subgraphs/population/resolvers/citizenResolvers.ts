@@ -3,8 +3,7 @@
 import { isCitizenId } from '../../../lib/ids.ts';
 import { toAddress } from '../../common/address.ts';
 import { provenanceField } from '../../common/provenance.ts';
-import { type Loaded, recordOf } from '../../common/recordLoader.ts';
-import { hasScopes } from '../../common/scopeGuard.ts';
+import { type Loaded, ownedReference, recordOf } from '../../common/recordLoader.ts';
 import type { PopulationContext } from '../context.ts';
 import type { CongDan } from '../datasources/types.ts';
 
@@ -29,16 +28,12 @@ export const SEX = { NAM: 'MALE', NU: 'FEMALE' } as const;
 export const CITIZEN_STATUS = { CON_SONG: 'ALIVE', DA_CHET: 'DECEASED' } as const;
 
 export const citizenResolvers = {
-  async __resolveReference(
-    reference: { id: string },
-    context: PopulationContext,
-  ): Promise<CitizenParent | null> {
-    if (!isCitizenId(reference.id)) return null;
-    // Without the scope every field is refused anyway: do not touch the database for it.
-    if (!hasScopes(context.scopes, 'population:read')) return { id: reference.id };
-    const loaded = await context.loaders.citizen.load(reference.id);
-    return loaded ? { id: reference.id, loaded } : null;
-  },
+  __resolveReference: ownedReference(
+    'id',
+    isCitizenId,
+    'population:read',
+    (context: PopulationContext) => context.loaders.citizen,
+  ),
   id: (parent: CitizenParent) => parent.id,
   fullName: fromRecord((r) => r.hoVaTen),
   dateOfBirth: fromRecord((r) => r.ngaySinh),

@@ -2,8 +2,7 @@
 // reference to the population or business subgraph.
 import { isResultCode } from '../../../lib/ids.ts';
 import { provenanceField } from '../../common/provenance.ts';
-import { type Loaded, recordOf } from '../../common/recordLoader.ts';
-import { hasScopes } from '../../common/scopeGuard.ts';
+import { type Loaded, ownedReference, recordOf } from '../../common/recordLoader.ts';
 import type { ResultsContext } from '../context.ts';
 import { subjectKey } from '../datasources/resultsLoaders.ts';
 import type { KetQua } from '../datasources/types.ts';
@@ -24,16 +23,12 @@ function fromRecord<R>(pick: (record: KetQua) => R) {
 export const statusOf = (record: KetQua): string => RESULT_STATUS[record.trangThai] ?? record.trangThai;
 
 export const resultResolvers = {
-  async __resolveReference(
-    reference: { code: string },
-    context: ResultsContext,
-  ): Promise<ResultParent | null> {
-    if (!isResultCode(reference.code)) return null;
-    // Without the scope every field is refused anyway: do not touch the registry for it.
-    if (!hasScopes(context.scopes, 'results:read')) return { code: reference.code };
-    const loaded = await context.loaders.result.load(reference.code);
-    return loaded ? { code: reference.code, loaded } : null;
-  },
+  __resolveReference: ownedReference(
+    'code',
+    isResultCode,
+    'results:read',
+    (context: ResultsContext) => context.loaders.result,
+  ),
   code: (parent: ResultParent) => parent.code,
   procedureCode: fromRecord((r) => r.maThuTuc),
   procedureName: fromRecord((r) => r.tenThuTuc),
