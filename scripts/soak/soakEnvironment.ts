@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateSigningJwk, type SigningKey, signingKeyFromJwk, toJwks } from '../../lib/keys.ts';
 import { SOURCES, type Source, subgraphPortVar, upstreamUrlVar } from '../../lib/topology.ts';
-import { type OwnPostgres, startOwnPostgres } from '../../tests/integration/auditOwnPostgres.ts';
+import { type OwnPostgres, startOwnPostgres } from '../../tests/support/ownPostgres.ts';
 
 export const SOAK_ISSUER = 'https://idp.soak/lienthong';
 export const UPSTREAM_KEY = 'soak-upstream-key';

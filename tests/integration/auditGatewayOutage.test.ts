@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FIXTURES } from '../../mocks/fixtures.ts';
+import { type OwnPostgres, startOwnPostgres } from '../support/ownPostgres.ts';
 import { type Stack, startStack } from '../support/stack.ts';
-import { type OwnPostgres, startOwnPostgres } from './auditOwnPostgres.ts';
 import { runNode } from './auditProcesses.ts';
 
 const QUERY = 'query($id: ID!) { citizen(id: $id) { fullName dateOfBirth } }';

@@ -8,7 +8,7 @@ import { auditStoreOn, createAuditStore } from '../../gateway/src/audit/createAu
 import { AuditUnavailableError } from '../../gateway/src/audit/errors.ts';
 import { openPostgresDatabase } from '../../gateway/src/audit/postgresDatabase.ts';
 import { silentLogger } from '../../lib/logger.ts';
-import { type OwnPostgres, startOwnPostgres } from './auditOwnPostgres.ts';
+import { type OwnPostgres, startOwnPostgres } from '../support/ownPostgres.ts';
 
 const NEVER = 10 * 60_000;
 let server: OwnPostgres;
