@@ -6,6 +6,7 @@ import { DEFAULT_GATEWAY_PORT } from '../../lib/topology.ts';
 import type { PersistedQueriesConfig } from './persistedQueries.ts';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './plugins/limits/index.ts';
 import {
+  DEFAULT_COST_BUDGET,
   DEFAULT_RATE_LIMIT,
   limitTable,
   positiveNumber,
@@ -140,6 +141,9 @@ export function readGatewayConfig(environment: NodeJS.ProcessEnv = process.env):
       RATE_LIMIT_REFILL_PER_SECOND: positiveNumber(DEFAULT_RATE_LIMIT.refillPerSecond),
       RATE_LIMIT_CLIENTS: limitTable,
       RATE_LIMIT_SCOPES: limitTable,
+      RATE_LIMIT_COST_CAPACITY: positiveNumber(DEFAULT_COST_BUDGET.capacity),
+      RATE_LIMIT_COST_PER_SECOND: positiveNumber(DEFAULT_COST_BUDGET.refillPerSecond),
+      CLIENT_MAX_CONCURRENT_REQUESTS: env.integer(64, 1, 100_000),
       GATEWAY_REPLICAS: env.integer(1, 1, 1000),
       PERSISTED_QUERIES_ONLY: env.flag(),
       PERSISTED_QUERIES_FILE: env.optionalString(),
@@ -181,6 +185,11 @@ export function readGatewayConfig(environment: NodeJS.ProcessEnv = process.env):
   if (raw.PERSISTED_QUERIES_ONLY && !raw.PERSISTED_QUERIES_FILE) {
     problems.push(
       'PERSISTED_QUERIES_FILE: expected the safelist (JSON of sha256 → query) that PERSISTED_QUERIES_ONLY=1 accepts, got nothing',
+    );
+  }
+  if (raw.RATE_LIMIT_COST_CAPACITY < raw.QUERY_MAX_COST) {
+    problems.push(
+      `RATE_LIMIT_COST_CAPACITY: expected at least QUERY_MAX_COST (${raw.QUERY_MAX_COST}), or an allowed operation could never be afforded, got ${raw.RATE_LIMIT_COST_CAPACITY}`,
     );
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -231,6 +240,11 @@ export function readGatewayConfig(environment: NodeJS.ProcessEnv = process.env):
         perClient: raw.RATE_LIMIT_CLIENTS,
         perScope: raw.RATE_LIMIT_SCOPES,
       }),
+      cost: Object.freeze({
+        capacity: raw.RATE_LIMIT_COST_CAPACITY,
+        refillPerSecond: raw.RATE_LIMIT_COST_PER_SECOND,
+      }),
+      maxConcurrent: raw.CLIENT_MAX_CONCURRENT_REQUESTS,
       replicas: raw.GATEWAY_REPLICAS,
     }),
     persistedQueries: Object.freeze({

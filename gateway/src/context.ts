@@ -23,6 +23,11 @@ export interface GatewayContext {
   /** Subgraphs called for this request (the audit's "sources"). */
   readonly sourcesTouched: Set<string>;
   /**
+   * `Type:key` of every entity whose data crossed the gateway for this request: the representations
+   * sent to subgraphs and the subjects their responses report (the audit's "subjects").
+   */
+  readonly subjectsServed: Set<string>;
+  /**
    * Identity + purpose + scopes in force, set once the operation is resolved; what subgraphs receive.
    * A mutable holder rather than a field: Apollo Server hands plugins a shallow copy of the context,
    * and the HTTP layer (response attestation) must see what the plugins decided.

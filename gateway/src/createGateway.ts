@@ -32,7 +32,7 @@ import { readScopeRequirements, stripSecurityFeatures } from './operation/superg
 import { createPersistedQueries } from './persistedQueries.ts';
 import { createClientTokenVerifier } from './plugins/auth/clientTokenVerifier.ts';
 import { cachedVerifier } from './plugins/auth/verifiedTokenCache.ts';
-import { gatewayPlugins } from './plugins/index.ts';
+import { gatewayPipeline } from './plugins/index.ts';
 import { loadProcedureRegistry } from './procedures.ts';
 import { rewritingGateway } from './rewritingGateway.ts';
 import { SubgraphDataSource } from './subgraphDataSource.ts';
@@ -50,6 +50,8 @@ export interface GatewayOptions {
    * rate limits and persisted queries, and closes it. Without Redis both stay in process.
    */
   readonly cache?: CacheConfig;
+  /** Observes each operation stage of the pipeline as it starts (tests of the order). */
+  readonly onStage?: (name: string, context: GatewayContext) => void;
 }
 
 export interface RunningGateway extends AsyncDisposable {
@@ -123,8 +125,19 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     metrics,
     logger,
   });
+  const costLimiter = createRateLimiter({
+    redis: redis.client,
+    idHashKey: redis.idHashKey,
+    limits: { default: config.rateLimit.cost },
+    replicas: config.rateLimit.replicas,
+    namespace: 'cost:',
+    metrics,
+    logger,
+  });
   const persistedQueries = await createPersistedQueries(config.persistedQueries, {
     redis: redis.client,
+    sealer: redis.sealer,
+    idHashKey: redis.idHashKey,
     logger,
   }).catch(async (error: unknown) => {
     await redis[Symbol.asyncDispose]();
@@ -154,27 +167,32 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         signingKey: keys.internal,
         logger,
         timeoutMs: config.subgraphTimeoutMs,
+        entityKeys,
       });
     },
   });
 
+  const pipeline = gatewayPipeline({
+    logger,
+    metrics,
+    registry,
+    requirements,
+    authorizationMode: config.authorizationMode,
+    dev: config.dev,
+    limits: config.limits,
+    auditStore,
+    disabled: config.disabledFeatures,
+    rateLimiter,
+    costLimiter,
+    maxConcurrent: config.rateLimit.maxConcurrent,
+    ...(persistedQueries.stage ? { safelist: persistedQueries.stage } : {}),
+    ...(options.onStage ? { onStage: options.onStage } : {}),
+  });
   const server = new ApolloServer<GatewayContext>({
     gateway: rewritingGateway(gateway),
-    plugins: gatewayPlugins({
-      logger,
-      metrics,
-      registry,
-      requirements,
-      entityKeys,
-      authorizationMode: config.authorizationMode,
-      dev: config.dev,
-      limits: config.limits,
-      auditStore,
-      disabled: config.disabledFeatures,
-      rateLimiter,
-      safelist: persistedQueries.plugin,
-    }),
-    persistedQueries: persistedQueries.options,
+    plugins: pipeline.plugins,
+    // Persisted queries are resolved per client by the HTTP layer (persistedQueries.ts).
+    persistedQueries: false,
     parseOptions: { maxTokens: config.maxTokens },
     maxRecursiveSelections: config.maxRecursiveSelections,
     // Introspection is decided per request by the authorization plugin (dev mode or schema:introspect).
@@ -204,6 +222,9 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   });
   const graphql = createGraphQLHandler({
     server,
+    admit: pipeline.admit,
+    persistedQueries,
+    onRefused: () => metrics.graphqlRequests.labels('denied').inc(),
     maxBodyBytes: config.maxBodyBytes,
     beforeSend: config.disabledFeatures.has('attestation') ? undefined : attestationHeaders(keys.attestation),
     createContext: requestContextFactory({
@@ -252,6 +273,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     await server.stop();
     await dispatcher.close();
     await rateLimiter[Symbol.asyncDispose]();
+    await costLimiter[Symbol.asyncDispose]();
     await redis[Symbol.asyncDispose]();
     if (!options.auditStore) await auditStore[Symbol.asyncDispose]();
   };

@@ -3,13 +3,16 @@
 // REDIS_URL / REDIS_CLUSTER_NODES both run in process. Start-up waits briefly for Redis and goes on
 // without it: both users fall back while it is away and resume when it returns.
 import type { CacheConfig } from '../../lib/cache/cacheConfigFromEnv.ts';
+import { createRecordSealer, type RecordSealer } from '../../lib/cache/recordSealer.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { closeRedisClient, createRedisClient, type RedisClient, waitForReady } from '../../lib/redis.ts';
 
 export interface GatewayRedis {
   readonly client?: RedisClient;
-  /** Keyed hash of client ids in rate-limit keys (a citizen's token carries the citizen's id). */
+  /** Keyed hash of client ids in rate-limit and persisted-query keys (a citizen's token carries the citizen's id). */
   readonly idHashKey?: Buffer;
+  /** Seals persisted query texts in Redis (they can hold literal identifiers). */
+  readonly sealer?: RecordSealer;
 }
 
 export interface OpenedGatewayRedis extends GatewayRedis, AsyncDisposable {}
@@ -30,6 +33,7 @@ export async function openGatewayRedis(
   return {
     client,
     idHashKey: config.encryption?.idHashKey,
+    ...(config.encryption ? { sealer: createRecordSealer(config.encryption) } : {}),
     [Symbol.asyncDispose]: () => closeRedisClient(client),
   };
 }

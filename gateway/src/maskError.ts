@@ -15,20 +15,18 @@ export function maskError(formatted: GraphQLFormattedError): GraphQLFormattedErr
   const limit = apolloLimitOf(formatted);
   if (limit)
     return { message: limit.message, extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: limit.name } };
-  // Apollo Server's own request errors (bad JSON, CSRF, validation) are client mistakes: BAD_USER_INPUT.
+  // Apollo Server's own request errors (parse, validation, an operation it cannot pick) are client
+  // mistakes: BAD_USER_INPUT. (Malformed requests — bad JSON, CSRF, batches — are BAD_REQUEST, a
+  // contract code that passes above.)
   if (
     code === 'GRAPHQL_VALIDATION_FAILED' ||
     code === 'GRAPHQL_PARSE_FAILED' ||
-    code === 'BAD_REQUEST' ||
-    code === 'BAD_USER_INPUT' ||
-    code === 'PERSISTED_QUERY_NOT_FOUND' ||
-    code === 'PERSISTED_QUERY_NOT_SUPPORTED' ||
     code === 'OPERATION_RESOLUTION_FAILURE'
   ) {
     return {
       message: formatted.message,
       ...(formatted.locations ? { locations: formatted.locations } : {}),
-      extensions: { code: code === 'PERSISTED_QUERY_NOT_FOUND' ? code : ErrorCode.BAD_USER_INPUT },
+      extensions: { code: ErrorCode.BAD_USER_INPUT },
     };
   }
   return {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lib/errors.ts';
 import { silentLogger } from '../../lib/logger.ts';
-import { createPersistedQueries, sha256 } from './persistedQueries.ts';
+import { createPersistedQueries, type RequestFields, type Resolution, sha256 } from './persistedQueries.ts';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -21,14 +21,23 @@ async function safelistFile(content: unknown): Promise<string> {
 
 const query = '{ citizen(id: "092184031521") { fullName } }';
 
+const reference = (text: string) => ({ persistedQuery: { version: 1, sha256Hash: sha256(text) } });
+const codeOf = (resolution: Resolution) =>
+  'error' in resolution ? resolution.error.extensions['code'] : undefined;
+
 describe('persisted queries', () => {
   it('in safelist mode serves the listed texts by hash and ignores registrations', async () => {
     const file = await safelistFile({ [sha256(query)]: query });
     const pq = await createPersistedQueries({ only: true, file, ttlSeconds: 60 }, { logger: silentLogger() });
-    expect(await pq.options.cache.get(`apq:${sha256(query)}`)).toBe(query);
-    await pq.options.cache.set('apq:abc', '{ __typename }');
-    expect(await pq.options.cache.get('apq:abc')).toBeUndefined();
-    expect(pq.plugin).toBeDefined();
+    expect(await pq.resolve({ extensions: reference(query) }, 'any-client')).toEqual({
+      fields: { query, extensions: {} },
+    });
+    const other = '{ __typename }';
+    await pq.resolve({ query: other, extensions: reference(other) }, 'any-client');
+    expect(codeOf(await pq.resolve({ extensions: reference(other) }, 'any-client'))).toBe(
+      'PERSISTED_QUERY_NOT_FOUND',
+    );
+    expect(pq.stage?.name).toBe('safelist');
     expect(pq.health()).toEqual({ ok: true, detail: 'safelist of 1' });
   });
 
@@ -41,14 +50,43 @@ describe('persisted queries', () => {
     }
   });
 
-  it('without a safelist stores queries in process when there is no Redis', async () => {
+  it('without a safelist stores queries in process, per client, when there is no Redis', async () => {
     const pq = await createPersistedQueries(
       { only: false, file: undefined, ttlSeconds: 60 },
       { logger: silentLogger() },
     );
-    await pq.options.cache.set('apq:h', query);
-    expect(await pq.options.cache.get('apq:h')).toBe(query);
-    expect(pq.plugin).toBeUndefined();
+    expect(await pq.resolve({ query, extensions: reference(query) }, 'client-a')).toEqual({
+      fields: { query, extensions: {} },
+    });
+    expect(await pq.resolve({ extensions: reference(query) }, 'client-a')).toEqual({
+      fields: { query, extensions: {} },
+    });
+    expect(codeOf(await pq.resolve({ extensions: reference(query) }, 'client-b'))).toBe(
+      'PERSISTED_QUERY_NOT_FOUND',
+    );
+    expect(pq.stage).toBeUndefined();
     expect(pq.health()).toEqual({ ok: true, detail: 'in-process' });
+  });
+
+  it('answers protocol errors with their own codes: wrong version, malformed or mismatched hash', async () => {
+    const pq = await createPersistedQueries(
+      { only: false, file: undefined, ttlSeconds: 60 },
+      { logger: silentLogger() },
+    );
+    const cases: [unknown, string][] = [
+      [
+        { query, extensions: { persistedQuery: { version: 2, sha256Hash: sha256(query) } } },
+        'PERSISTED_QUERY_NOT_SUPPORTED',
+      ],
+      [{ query, extensions: { persistedQuery: { version: 1, sha256Hash: 'xyz' } } }, 'BAD_REQUEST'],
+      [{ query, extensions: { persistedQuery: { version: 1, sha256Hash: sha256('{ a }') } } }, 'BAD_REQUEST'],
+      [{ query, extensions: { persistedQuery: 'yes' } }, 'BAD_REQUEST'],
+      [{ query: 42, extensions: reference(query) }, 'BAD_REQUEST'],
+    ];
+    for (const [fields, code] of cases) {
+      const resolution = await pq.resolve(fields as RequestFields, 'client-a');
+      expect(codeOf(resolution)).toBe(code);
+      if ('error' in resolution) expect(resolution.error.extensions['http']).toMatchObject({ status: 400 });
+    }
   });
 });

@@ -1,6 +1,5 @@
 // Runs the operation that the gateway's plugins decided on, not necessarily the one the client sent.
-// Authorization removes fields outside the scopes in force and audit adds hidden key fields; both
-// produce a rewritten document. @apollo/gateway caches query plans under requestContext.queryHash,
+// Authorization removes fields outside the scopes in force, producing a rewritten document. @apollo/gateway caches query plans under requestContext.queryHash,
 // so the rewritten document must get its own key: a plan made for one client's scopes must never
 // serve another's.
 import type { ApolloGateway } from '@apollo/gateway';
@@ -16,6 +15,8 @@ export interface OperationRewrite {
   readonly document: DocumentNode;
   /** Distinguishes plans of different rewrites of the same operation (e.g. a hash of the decision). */
   readonly planKey: string;
+  /** Nothing is left to ask any subgraph (everything selected was denied): answered without planning. */
+  readonly empty?: boolean;
   /** Adjusts the result before it goes back to Apollo Server (e.g. null + FORBIDDEN at denied paths). */
   readonly finish?: (result: ExecutionResult) => ExecutionResult;
 }

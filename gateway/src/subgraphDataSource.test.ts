@@ -27,6 +27,7 @@ beforeAll(async () => {
     dispatcher,
     signingKey: await signingKeyFromJwk(await generateSigningJwk('EdDSA', 'k')),
     logger: silentLogger(),
+    entityKeys: new Map([['Citizen', ['id']]]),
   });
 });
 afterAll(async () => {

@@ -12,8 +12,13 @@ import { type Caller, INTERNAL_TOKEN_LIFETIME_SECONDS, signInternalToken } from 
 import type { SigningKey } from '../../lib/keys.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { isSource } from '../../lib/topology.ts';
+import { subjectKey } from './auditGraph/subjectKey.ts';
 import type { GatewayContext } from './context.ts';
+import type { EntityKeys } from './operation/entityKeys.ts';
 import { redactForLog } from './redactForLog.ts';
+
+/** The response extension in which subgraphs report the entities they returned. */
+const SERVED_SUBJECTS_EXTENSION = 'servedSubjects';
 
 export interface SubgraphDataSourceOptions {
   /** Subgraph name as in the supergraph (the internal token's audience). */
@@ -26,6 +31,8 @@ export interface SubgraphDataSourceOptions {
   readonly timeoutMs?: number;
   /** Largest subgraph response accepted, in bytes. Default 16 MiB. */
   readonly maxResponseBytes?: number;
+  /** Entity type → key fields (from the supergraph), to name the subjects of `_entities` requests. */
+  readonly entityKeys: EntityKeys;
 }
 
 /**
@@ -75,12 +82,18 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const { query, variables, operationName } = options.request;
     const body = JSON.stringify({ query, variables, operationName });
     context.sourcesTouched.add(this.#options.name);
+    // Whose data crosses the gateway, whatever the client selected: every entity sent to be resolved…
+    recordRepresentations(variables?.['representations'], this.#options.entityKeys, context.subjectsServed);
     try {
       const text = await this.#fetchShared(query, body, caller, context.deadline);
       const parsed = JSON.parse(text) as {
         data?: Record<string, unknown> | null;
         errors?: GraphQLFormattedError[];
+        extensions?: Record<string, unknown>;
       };
+      // …and every entity the subgraph reports it returned (subgraphs/common/servedSubjects.ts).
+      recordReported(parsed.extensions?.[SERVED_SUBJECTS_EXTENSION], context.subjectsServed);
+      delete parsed.extensions;
       if (parsed.errors) parsed.errors = parsed.errors.map((e) => this.#mask(e, caller));
       return parsed;
     } catch (error) {
@@ -168,6 +181,34 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       message = upstreamUnavailable(String(extensions['source'])).message;
     }
     return { message, ...(error.path ? { path: error.path } : {}), extensions };
+  }
+}
+
+/** The subject of each `_entities` representation whose type is an entity with a known key. */
+export function recordRepresentations(
+  representations: unknown,
+  keys: EntityKeys,
+  subjects: Set<string>,
+): void {
+  if (!Array.isArray(representations)) return;
+  for (const representation of representations) {
+    if (representation === null || typeof representation !== 'object') continue;
+    const fields = representation as Record<string, unknown>;
+    const typeName = fields['__typename'];
+    const keyFields = typeof typeName === 'string' ? keys.get(typeName) : undefined;
+    if (!keyFields) continue;
+    const values = keyFields.map((field) => fields[field]);
+    if (values.every((v) => typeof v === 'string' || typeof v === 'number')) {
+      subjects.add(`${typeName}:${values.join(':')}`);
+    }
+  }
+}
+
+/** Subjects a subgraph reports, each checked to be a well-formed `Type:identifier` before it is kept. */
+export function recordReported(reported: unknown, subjects: Set<string>): void {
+  if (!Array.isArray(reported)) return;
+  for (const subject of reported) {
+    if (typeof subject === 'string' && subjectKey(subject) === subject) subjects.add(subject);
   }
 }
 

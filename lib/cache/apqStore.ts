@@ -1,13 +1,16 @@
-// Apollo Server's automatic persisted queries, shared by gateway replicas: a client that registered a
+// The store behind automatic persisted queries, shared by gateway replicas: a client that registered a
 // query's hash with one replica can send the hash alone to another. Redis under its own prefix when
 // configured, with an in-process LRU in front that also serves alone while Redis is unreachable (a miss
-// only makes the client resend the full query, so failing open is safe here). Query texts are not
-// personal data and are stored as they are.
+// only makes the client resend the full query, so failing open is safe here). A query's text can hold
+// literal identifiers (`citizen(id: "0920…")`), so in Redis it is sealed like a cached record
+// (AES-256-GCM, recordSealer.ts, the Redis key as associated data) and the caller's keys name no one
+// (gateway/src/persistedQueries.ts makes them a keyed hash of the client and the query's hash).
 import { LRUCache } from 'lru-cache';
 import type { CheckResult } from '../httpServer.ts';
 import type { Logger } from '../logger.ts';
 import type { RedisClient } from '../redis.ts';
 import { createRedisGuard, type RedisGuardOptions } from '../redisGuard.ts';
+import type { RecordSealer } from './recordSealer.ts';
 
 /** Structurally @apollo/utils.keyvaluecache's KeyValueCache, as Apollo Server's persistedQueries.cache takes it. */
 export interface KeyValueCache<V = string> {
@@ -27,6 +30,8 @@ export interface ApqStoreOptions {
   readonly maxChars?: number;
   readonly logger: Logger;
   readonly guard?: RedisGuardOptions;
+  /** Seals values in Redis; required with redis. */
+  readonly sealer?: RecordSealer;
 }
 
 export interface ApqStore extends KeyValueCache<string> {
@@ -34,7 +39,9 @@ export interface ApqStore extends KeyValueCache<string> {
 }
 
 export function createApqStore(options: ApqStoreOptions): ApqStore {
-  const { redis, logger } = options;
+  const { redis, logger, sealer } = options;
+  if (redis && !sealer)
+    throw new Error('an APQ store in Redis needs a sealer: query texts can hold identifiers');
   const prefix = options.prefix ?? 'apq:';
   const defaultTtlSeconds = options.defaultTtlSeconds ?? 86_400;
   const guard = createRedisGuard(options.guard);
@@ -57,8 +64,10 @@ export function createApqStore(options: ApqStoreOptions): ApqStore {
     async get(key) {
       const held = local.get(key);
       if (held !== undefined || !redis) return held;
-      const value = await quietly('read', () => redis.get(prefix + key));
-      if (typeof value !== 'string') return undefined;
+      const sealed = await quietly('read', () => redis.getBuffer(prefix + key));
+      const opened = sealed ? sealer?.open(sealed, prefix + key) : undefined;
+      if (!opened) return undefined;
+      const value = opened.toString('utf8');
       local.set(key, value, { ttl: Math.min(60_000, defaultTtlSeconds * 1000) });
       return value;
     },
@@ -66,11 +75,12 @@ export function createApqStore(options: ApqStoreOptions): ApqStore {
       const ttlMs = ttlMsOf(setOptions?.ttl);
       if (ttlMs !== undefined && ttlMs <= 0) return;
       local.set(key, value, ttlMs === undefined ? {} : { ttl: ttlMs });
-      if (!redis) return;
+      if (!redis || !sealer) return;
+      const sealed = sealer.seal(Buffer.from(value, 'utf8'), prefix + key);
       await quietly('write', () =>
         ttlMs === undefined
-          ? redis.set(prefix + key, value)
-          : redis.set(prefix + key, value, 'PX', Math.max(1, Math.round(ttlMs))),
+          ? redis.set(prefix + key, sealed)
+          : redis.set(prefix + key, sealed, 'PX', Math.max(1, Math.round(ttlMs))),
       );
     },
     async delete(key) {

@@ -29,6 +29,8 @@ export interface RateLimiterOptions {
   readonly now?: () => number;
   /** Deadline and circuit breaker for Redis calls (lib/redisGuard.ts). */
   readonly guard?: RedisGuardOptions;
+  /** Keeps this limiter's Redis buckets apart from another's for the same client (e.g. "cost:"); default "". */
+  readonly namespace?: string;
 }
 
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
@@ -63,7 +65,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
           .update(clientId, 'utf8')
           .digest('base64url')
           .slice(0, 22);
-        const keys = buckets.map((b) => `rl:{${tag}}:${b.name}`);
+        const keys = buckets.map((b) => `rl:{${tag}}:${options.namespace ?? ''}${b.name}`);
         try {
           const result = await guard.run(() =>
             takeFromRedis(

@@ -9,6 +9,8 @@ export interface SubgraphContext<L> {
   /** Per-request DataLoaders: created for this request, dropped with it. */
   readonly loaders: L;
   readonly logger: Logger;
+  /** `Type:key` of every entity returned for this request (servedSubjects.ts): the audit's subjects. */
+  readonly subjects: Set<string>;
 }
 
 /** The scopes of a SubgraphContext, for the scope guard. */

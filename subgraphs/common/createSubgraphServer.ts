@@ -14,6 +14,7 @@ import type { Metrics } from '../../lib/metrics.ts';
 import { type SubgraphContext, scopesOfContext } from './context.ts';
 import { createGraphQLHandler } from './graphqlHandler.ts';
 import { guardSchemaScopes, readScopeRequirements } from './scopeGuard.ts';
+import { entityKeyFields, recordServedEntities, servedSubjectsPlugin } from './servedSubjects.ts';
 
 /** Default largest request body: generous for an `_entities` batch of 100 representations. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -50,8 +51,10 @@ export interface RunningSubgraph extends AsyncDisposable {
 }
 
 export async function startSubgraphServer<L>(options: SubgraphServerOptions<L>): Promise<RunningSubgraph> {
-  const schema = buildSubgraphSchema([{ typeDefs: parse(options.sdl), resolvers: options.resolvers }]);
+  const typeDefs = parse(options.sdl);
+  const schema = buildSubgraphSchema([{ typeDefs, resolvers: options.resolvers }]);
   guardSchemaScopes(schema, readScopeRequirements(options.sdl), scopesOfContext);
+  recordServedEntities(schema, entityKeyFields(typeDefs));
   const apollo = new ApolloServer<SubgraphContext<L>>({
     schema,
     // Set explicitly, never from NODE_ENV: the subgraphs are reached only through the gateway.
@@ -60,7 +63,11 @@ export async function startSubgraphServer<L>(options: SubgraphServerOptions<L>):
     hideSchemaDetailsFromClientErrors: true,
     formatError: (formatted, error) => maskUnexpected(formatted, error, options.logger),
     // Inline traces (ftv1) would hand resolver timings to whoever asks; the gateway does not use them.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), outcomeMetricsPlugin(options.metrics)],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      outcomeMetricsPlugin(options.metrics),
+      servedSubjectsPlugin(),
+    ],
     // The process's lifecycle is ours (lib/main.ts drains, then closes the cache): Apollo's own signal
     // handlers would re-raise the signal and kill the process mid-drain.
     stopOnTerminationSignals: false,
@@ -76,6 +83,7 @@ export async function startSubgraphServer<L>(options: SubgraphServerOptions<L>):
       scopes: new Set(caller.scopes),
       loaders: options.createLoaders(caller),
       logger: options.logger.child({ rid: caller.requestId }),
+      subjects: new Set<string>(),
     }),
   });
   const http = await startServiceServer({

@@ -1,12 +1,13 @@
-// The APQ store: shared by replicas through Redis, usable by Apollo Server as persistedQueries.cache,
-// and still serving (per replica) while Redis is down.
-import { createHash } from 'node:crypto';
-import { ApolloServer } from '@apollo/server';
+// The APQ store: shared by replicas through Redis, sealed there, and still serving (per replica) while
+// Redis is down.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApqStore } from '../../lib/cache/apqStore.ts';
+import { createRecordSealer } from '../../lib/cache/recordSealer.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { closeRedisClient, createRedisClient, waitForReady } from '../../lib/redis.ts';
-import { randomPrefix, sharedRedis, startRedisServer } from './cacheRedisHelpers.ts';
+import { randomPrefix, sharedRedis, startRedisServer, testEncryption } from './cacheRedisHelpers.ts';
+
+const sealer = createRecordSealer(testEncryption());
 
 const cleanups: (() => PromiseLike<void>)[] = [];
 afterEach(async () => {
@@ -17,8 +18,8 @@ describe('APQ store', () => {
   it('shares persisted queries between replicas and honours ttl and delete', async () => {
     const server = await sharedRedis();
     cleanups.push(() => server[Symbol.asyncDispose]());
-    const a = createApqStore({ redis: server.client, logger: silentLogger() });
-    const b = createApqStore({ redis: server.client, logger: silentLogger() });
+    const a = createApqStore({ redis: server.client, sealer, logger: silentLogger() });
+    const b = createApqStore({ redis: server.client, sealer, logger: silentLogger() });
     await a.set('apq:abc', '{ citizen(id: "1") { id } }');
     expect(await b.get('apq:abc')).toBe('{ citizen(id: "1") { id } }');
     expect(await server.client.pttl('apq:apq:abc')).toBeGreaterThan(86_000_000);
@@ -28,33 +29,30 @@ describe('APQ store', () => {
     await a.set('apq:forever', 'q', { ttl: null });
     expect(await server.client.pttl('apq:apq:forever')).toBe(-1);
     expect(await a.delete('apq:abc')).toBe(true);
-    const c = createApqStore({ redis: server.client, logger: silentLogger() });
+    const c = createApqStore({ redis: server.client, sealer, logger: silentLogger() });
     expect(await c.get('apq:abc')).toBeUndefined();
   });
 
-  it('serves Apollo Server persisted queries registered on another replica', async () => {
+  it('a dump of Redis shows neither the query text nor the identifier in it', async () => {
     const server = await sharedRedis();
     cleanups.push(() => server[Symbol.asyncDispose]());
-    const replica = () =>
-      new ApolloServer({
-        typeDefs: 'type Query { hello: String }',
-        resolvers: { Query: { hello: () => 'xin chào' } },
-        persistedQueries: { cache: createApqStore({ redis: server.client, logger: silentLogger() }) },
-      });
-    const [one, two] = [replica(), replica()];
-    await one.start();
-    await two.start();
-    cleanups.push(
-      () => one.stop(),
-      () => two.stop(),
-    );
-    const query = '{ hello }';
-    const persistedQuery = { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') };
-    const unknown = await two.executeOperation({ extensions: { persistedQuery } } as never);
-    expect(JSON.stringify(unknown.body)).toContain('PERSISTED_QUERY_NOT_FOUND');
-    await one.executeOperation({ query, extensions: { persistedQuery } });
-    const viaHash = await two.executeOperation({ extensions: { persistedQuery } } as never);
-    expect(viaHash.body.kind === 'single' && viaHash.body.singleResult.data).toEqual({ hello: 'xin chào' });
+    const store = createApqStore({ redis: server.client, sealer, logger: silentLogger() });
+    const text = '{ citizen(id: "092082031521") { fullName } }';
+    await store.set('apq:opaque-key', text);
+    // The store's own namespace ('apq:') comes before the caller's key.
+    const raw = await server.client.getBuffer('apq:apq:opaque-key');
+    expect(raw).not.toBeNull();
+    expect(raw!.toString('latin1')).not.toContain('092082031521');
+    expect(raw!.toString('latin1')).not.toContain('citizen');
+    // A value moved under another key does not open (the key is the seal's associated data).
+    await server.client.set('apq:apq:moved', raw!);
+    const fresh = createApqStore({ redis: server.client, sealer, logger: silentLogger() });
+    expect(await fresh.get('apq:moved')).toBeUndefined();
+    expect(await fresh.get('apq:opaque-key')).toBe(text);
+  });
+
+  it('refuses to keep query texts in Redis without a sealer', () => {
+    expect(() => createApqStore({ redis: {} as never, logger: silentLogger() })).toThrow(/sealer/);
   });
 
   it('keeps working in process while Redis is down', async () => {
@@ -67,7 +65,7 @@ describe('APQ store', () => {
     });
     cleanups.push(() => closeRedisClient(client));
     expect(await waitForReady(client, 5000)).toBe(true);
-    const store = createApqStore({ redis: client, logger: silentLogger() });
+    const store = createApqStore({ redis: client, sealer, logger: silentLogger() });
     await redisServer.stop();
     await store.set('apq:x', 'query');
     expect(await store.get('apq:x')).toBe('query');

@@ -67,6 +67,8 @@ beforeAll(async () => {
     gatewayEnv: {
       PROCEDURES_FILE: join(dir, 'procedures.json'),
       RATE_LIMIT_CLIENTS: 'ubnd-quota.motcua=3/1,ubnd-shared.motcua=3/0.1',
+      // The stampede below sends 200 requests of one client at once.
+      CLIENT_MAX_CONCURRENT_REQUESTS: '200',
     },
   });
   token = await stack.token(ALL_READS);
@@ -316,6 +318,79 @@ describe('persisted queries', () => {
     const byHash = await post(other.url, { extensions, variables: { id: FIXTURES.wife } }, token);
     expect(byHash.status).toBe(200);
     expect(byHash.body.data).toEqual(registered.body.data);
+  });
+
+  it('attack: a hash registered by one client answers another client exactly as an unknown hash', async () => {
+    // "Was this citizen looked up today?": client A's query names a citizen; client B guesses its hash.
+    const probe = `{ citizen(id: "${FIXTURES.wife}") { fullName } }`;
+    const probeHash = createHash('sha256').update(probe).digest('hex');
+    const reference = (hash: string) => ({
+      extensions: { persistedQuery: { version: 1, sha256Hash: hash } },
+    });
+    const clientA = await stack.token('population:read', { sub: 'ubnd-apq-a.motcua' });
+    const clientB = await stack.token('population:read', { sub: 'ubnd-apq-b.motcua' });
+    const registered = await post(stack.gateway.url, { query: probe, ...reference(probeHash) }, clientA);
+    expect(registered.body.data?.citizen?.fullName).toEqual(expect.any(String));
+    expect((await post(stack.gateway.url, reference(probeHash), clientA)).body.data).toEqual(
+      registered.body.data,
+    );
+
+    stack.resetUpstreamCounts();
+    const guessed = await post(stack.gateway.url, reference(probeHash), clientB);
+    const neverSeen = await post(stack.gateway.url, reference('0'.repeat(64)), clientB);
+    expect(guessed).toEqual(neverSeen);
+    expect(guessed.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect(guessed.body.data).toBeUndefined();
+    expect(Object.values(stack.upstreamRequests()).reduce((a, b) => a + b, 0)).toBe(0);
+  });
+
+  it('attack: a Redis dump shows no query text, identifier, client or hash of a persisted query', async () => {
+    const secret = `{ citizen(id: "${FIXTURES.husband}") { fullName dateOfBirth } }`;
+    const secretHash = createHash('sha256').update(secret).digest('hex');
+    const registered = await post(
+      stack.gateway.url,
+      { query: secret, extensions: { persistedQuery: { version: 1, sha256Hash: secretHash } } },
+      token,
+    );
+    expect(registered.status).toBe(200);
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.client.scan(cursor, 'MATCH', `${redis.prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      keys.push(...found);
+    } while (cursor !== '0');
+    expect(keys.length).toBeGreaterThan(0);
+    const dump = [];
+    for (const key of keys) {
+      const bare = key.slice(redis.prefix.length);
+      const type = await redis.client.type(bare);
+      dump.push(
+        key,
+        type === 'string' ? ((await redis.client.getBuffer(bare))?.toString('latin1') ?? '') : '',
+      );
+    }
+    const text = dump.join('\n');
+    for (const needle of [FIXTURES.husband, secretHash, 'dateOfBirth', 'ubnd-hanoi', 'citizen(']) {
+      expect(text).not.toContain(needle);
+    }
+  });
+
+  it('answers APQ protocol errors with their own codes and a 400, never an internal error', async () => {
+    const wrongVersion = await post(
+      stack.gateway.url,
+      { query: text, extensions: { persistedQuery: { version: 2, sha256Hash } } },
+      token,
+    );
+    expect(wrongVersion).toMatchObject({ status: 400 });
+    expect(wrongVersion.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_SUPPORTED');
+    const mismatch = await post(
+      stack.gateway.url,
+      { query: text, extensions: { persistedQuery: { version: 1, sha256Hash: '1'.repeat(64) } } },
+      token,
+    );
+    expect(mismatch).toMatchObject({ status: 400 });
+    expect(mismatch.body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
   });
 
   it('with PERSISTED_QUERIES_ONLY accepts the safelist only, by hash or by text, and registers nothing', async () => {

@@ -10,6 +10,7 @@ import { AuditUnavailableError } from './errors.ts';
 import { exportRange } from './exportRange.ts';
 import { createGroupCommitter } from './groupCommit.ts';
 import { migrate } from './migrations.ts';
+import { ownHistory } from './ownHistory.ts';
 import { queryEvents } from './queryEvents.ts';
 import { type OpenDatabaseOptions, openSqlDatabase, type SqlDatabase } from './sqlDatabase.ts';
 import type { AuditStore, StoredAuditRecord } from './types.ts';
@@ -91,7 +92,8 @@ export function auditStoreOn(db: SqlDatabase, options: AuditStoreOptions): Audit
       return committer.submit(content);
     },
     query: (filter, page = {}) => queryEvents(db, filter, page, { withOfficer: true }),
-    accessHistory: (subject, page = {}) => queryEvents(db, { subject }, page, { withOfficer: false }),
+    accessHistory: async (subject, page = {}) =>
+      ownHistory(await queryEvents(db, { subject }, page, { withOfficer: false }), subject),
     verify: (jwks?: JSONWebKeySet) => verifyLog(db, jwks ?? { keys: [checkpointKey.publicJwk] }),
     async ping() {
       try {

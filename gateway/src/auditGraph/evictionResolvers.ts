@@ -4,6 +4,7 @@ import { badUserInput, forbidden } from '../../../lib/errors.ts';
 import { isCitizenId, isEnterpriseCode, isLandSerial, isResultCode } from '../../../lib/ids.ts';
 import type { GatewayContext } from '../context.ts';
 import type { CacheEvictor } from './cacheEvictor.ts';
+import { subjectKey } from './subjectKey.ts';
 
 export const EVICTABLE_SUBJECT_FORMAT =
   'a citizen id (12 digits), an enterprise code, a land certificate serial or an issued result code';
@@ -20,6 +21,9 @@ export function evictionResolvers(evictor: CacheEvictor) {
         if (!caller?.scopes.includes('cache:evict'))
           throw forbidden('This field needs the cache:evict scope.', ['cache:evict']);
         if (!isEvictable(args.subject)) throw badUserInput('subject', EVICTABLE_SUBJECT_FORMAT);
+        // The audit names whose cached records an operator evicted.
+        const subject = subjectKey(args.subject);
+        if (subject) context.subjectsServed.add(subject);
         const result = await evictor.evict(args.subject, caller);
         return {
           subject: result.subject,

@@ -1,16 +1,24 @@
-// Serves /graphql on node:http through Apollo Server's executeHTTPGraphQLRequest: the body-size
-// limit is enforced before anything is parsed, and a hook sees the exact response bytes (the
-// response attestation signs them) before they are sent.
+// Serves /graphql on node:http through Apollo Server's executeHTTPGraphQLRequest. Before Apollo Server
+// sees a request: the body-size limit, identity (the client token) and admission (rate limit and
+// concurrency: plugins/index.ts stages 1–2), then persisted-query references are resolved for that
+// client. A hook sees the exact response bytes (the response attestation signs them) before they go.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApolloServer, HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { BodyTooLargeError, readBody, sendJson } from '../../../lib/httpServer.ts';
+import { ErrorCode } from '../../../lib/errors.ts';
+import { BodyTooLargeError, readBody } from '../../../lib/httpServer.ts';
 import type { GatewayContext } from '../context.ts';
+import type { PersistedQueries, RequestFields } from '../persistedQueries.ts';
+import type { Admit, Release } from '../plugins/rateLimit/index.ts';
 
 export interface GraphQLHandlerOptions {
   readonly server: ApolloServer<GatewayContext>;
   /** Builds the request's context (authenticates; throws a coded GraphQLError to refuse). */
   readonly createContext: (req: IncomingMessage) => Promise<GatewayContext>;
+  /** Admits the request for its client (throws RATE_LIMITED to refuse); returns the slot's release. */
+  readonly admit: Admit;
+  /** Resolves persisted-query references per client. */
+  readonly persistedQueries: PersistedQueries;
   /** Largest request body accepted, in bytes. */
   readonly maxBodyBytes: number;
   /** Extra response headers computed from the final body (e.g. the attestation). */
@@ -19,70 +27,152 @@ export interface GraphQLHandlerOptions {
     status: number,
     context: GatewayContext,
   ) => Promise<Record<string, string>>;
+  /** Counts a request refused before Apollo Server saw it, by code. */
+  readonly onRefused?: (code: string) => void;
 }
 
 export function createGraphQLHandler(options: GraphQLHandlerOptions) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const [, search = ''] = (req.url ?? '').split('?', 2);
+    const refuse = (error: GraphQLError) => {
+      options.onRefused?.(String(error.extensions['code']));
+      sendError(req, res, error);
+    };
     let body: unknown;
     if (req.method === 'POST') {
       try {
         body = parseJsonBody(await readBody(req, options.maxBodyBytes), req.headers['content-type']);
       } catch (error) {
-        if (error instanceof BodyTooLargeError) {
-          return sendJson(
-            res,
-            413,
-            graphqlError(
-              'QUERY_TOO_COMPLEX',
-              `The request body is over the limit of ${options.maxBodyBytes} bytes.`,
-              'maxBodyBytes',
-            ),
-          );
-        }
-        throw error;
+        if (!(error instanceof BodyTooLargeError)) throw error;
+        return refuse(
+          new GraphQLError(`The request body is over the limit of ${options.maxBodyBytes} bytes.`, {
+            extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: 'maxBodyBytes', http: { status: 413 } },
+          }),
+        );
       }
     }
-    const headers = new HeaderMap();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-    }
-    // Identity is settled before Apollo Server sees the request: no valid token, nothing parsed,
-    // planned or fetched.
+    // Stage 1, identity: no valid token, nothing parsed, planned or fetched.
     let context: GatewayContext;
     try {
       context = await options.createContext(req);
     } catch (error) {
       if (!(error instanceof GraphQLError)) throw error;
-      const http = error.extensions['http'] as { status?: number } | undefined;
-      const status = http?.status ?? 400;
-      const extra: Record<string, string> = status === 401 ? { 'www-authenticate': 'Bearer' } : {};
-      return sendJson(
-        res,
-        status,
-        { errors: [{ message: error.message, extensions: { code: error.extensions['code'] } }] },
-        extra,
-      );
+      return refuse(error);
     }
-    const response = await options.server.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: search ? `?${search}` : '', body },
-      context: async () => context,
-    });
-    const status = response.status ?? 200;
-    const outHeaders: Record<string, string> = {};
-    for (const [name, value] of response.headers) outHeaders[name] = value;
-    if (response.body.kind === 'complete') {
-      const text = response.body.string;
-      const extra = options.beforeSend ? await options.beforeSend(text, status, context) : {};
-      res.writeHead(status, { ...outHeaders, ...extra, 'content-length': Buffer.byteLength(text) });
-      res.end(text);
-      return;
+    // Stage 2, admission: the client's quota and concurrency slot, whatever the request turns out to be.
+    let release: Release;
+    try {
+      release = await options.admit(context);
+    } catch (error) {
+      if (!(error instanceof GraphQLError)) throw error;
+      return refuse(error);
     }
-    // Incremental delivery is not enabled; kept correct should a chunked body ever appear.
-    res.writeHead(status, outHeaders);
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
-    res.end();
+    try {
+      const request = await persistedReference(options.persistedQueries, req.method, body, search, context);
+      if ('error' in request) return refuse(request.error);
+      await execute(options, req, res, context, request.body, request.search);
+    } finally {
+      release();
+    }
   };
+}
+
+async function execute(
+  options: GraphQLHandlerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: GatewayContext,
+  body: unknown,
+  search: string,
+): Promise<void> {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const response = await options.server.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: search ? `?${search}` : '', body },
+    context: async () => context,
+  });
+  const status = response.status ?? 200;
+  const outHeaders: Record<string, string> = {};
+  for (const [name, value] of response.headers) outHeaders[name] = value;
+  if (response.body.kind === 'complete') {
+    const text = response.body.string;
+    const extra = options.beforeSend ? await options.beforeSend(text, status, context) : {};
+    res.writeHead(status, { ...outHeaders, ...extra, 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+    return;
+  }
+  // Incremental delivery is not enabled; kept correct should a chunked body ever appear.
+  res.writeHead(status, outHeaders);
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+/** The request with its persisted-query reference resolved for this client (POST body or GET fields). */
+async function persistedReference(
+  persisted: PersistedQueries,
+  method: string | undefined,
+  body: unknown,
+  search: string,
+  context: GatewayContext,
+): Promise<{ body: unknown; search: string } | { error: GraphQLError }> {
+  const clientId = context.identity.clientId;
+  if (method === 'POST') {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return { body, search };
+    const resolved = await persisted.resolve(body as RequestFields, clientId);
+    return 'error' in resolved ? resolved : { body: resolved.fields, search };
+  }
+  const params = new URLSearchParams(search);
+  const extensions = params.get('extensions');
+  if (extensions === null) return { body, search };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(extensions);
+  } catch {
+    return { error: badRequest('The extensions parameter is not valid JSON.') };
+  }
+  const fields: RequestFields = { extensions: parsed, query: params.get('query') ?? undefined };
+  const resolved = await persisted.resolve(fields, clientId);
+  if ('error' in resolved) return resolved;
+  if (typeof resolved.fields.query === 'string') params.set('query', resolved.fields.query);
+  params.set('extensions', JSON.stringify(resolved.fields.extensions ?? {}));
+  return { body, search: params.toString() };
+}
+
+const badRequest = (message: string) =>
+  new GraphQLError(message, { extensions: { code: ErrorCode.BAD_REQUEST, http: { status: 400 } } });
+
+/**
+ * A request refused before Apollo Server: its code, the status and headers the error carries
+ * (Retry-After, WWW-Authenticate), in the media type the client accepts.
+ */
+function sendError(req: IncomingMessage, res: ServerResponse, error: GraphQLError): void {
+  const http = error.extensions['http'] as
+    | { status?: number; headers?: ReadonlyMap<string, string> | Record<string, string> }
+    | undefined;
+  const status = http?.status ?? 400;
+  const headers: Record<string, string> = {};
+  const given = http?.headers;
+  if (given) {
+    for (const [name, value] of given instanceof Map ? given : Object.entries(given)) headers[name] = value;
+  }
+  if (status === 401) headers['www-authenticate'] = 'Bearer';
+  const { http: _, ...extensions } = error.extensions;
+  const text = JSON.stringify({ errors: [{ message: error.message, extensions }] });
+  res.writeHead(status, {
+    'content-type': `${responseMediaType(req.headers.accept)}; charset=utf-8`,
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** GraphQL over HTTP: application/graphql-response+json when the client accepts it, else JSON. */
+export function responseMediaType(accept: string | undefined): string {
+  return accept?.toLowerCase().includes('application/graphql-response+json')
+    ? 'application/graphql-response+json'
+    : 'application/json';
 }
 
 /** JSON bodies are parsed here; other content types reach Apollo Server as text so it can refuse them. */
@@ -94,8 +184,4 @@ function parseJsonBody(raw: Buffer, contentType: string | undefined): unknown {
   } catch {
     return text;
   }
-}
-
-export function graphqlError(code: string, message: string, limit?: string) {
-  return { errors: [{ message, extensions: { code, ...(limit ? { limit } : {}) } }] };
 }

@@ -17,6 +17,7 @@ export function requestContextFactory(options: RequestContextOptions) {
     startedAt: performance.now(),
     deadline: Date.now() + options.requestTimeoutMs,
     sourcesTouched: new Set(),
+    subjectsServed: new Set(),
     resolution: {},
     identity: await options.verify(headerOf(req, 'authorization')),
     purposeHeaders: {

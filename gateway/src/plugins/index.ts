@@ -1,16 +1,18 @@
-// The order of the gateway's plugins, decided here and nowhere else.
-//  0. audit first: Apollo Server runs willSendResponse hooks in this order, and a record that cannot
-//     be written replaces the response (AUDIT_UNAVAILABLE) before anything else looks at it; it also
-//     sees every denial, since those are thrown by the plugins below and still end in willSendResponse;
-//  1. observability next, so that every request is counted and timed, whatever rejects it later;
-//  2. limits before anything costly: a hostile operation is refused before planning or any fetch;
-//     with a persisted-query safelist, so is an operation that is not on it;
-//  3. rate limiting right after identity and limits: it needs only the client id and the token's
-//     scopes, and a client over its quota is refused before its purpose is checked or anything is
-//     planned or fetched;
-//  4. purpose before authorization: the procedure decides the scopes in force, which authorization
-//     checks fields against (identity itself is settled before any plugin, in the HTTP layer);
-//  5. authorization last among the deciders, so the rewritten operation reflects every decision.
+// The gateway's request pipeline, decided here and nowhere else. Every request passes these gates in
+// this order, one after another; the first that refuses ends it and nothing after it runs:
+//  1. identity — the HTTP layer verifies the client token before anything is read (http/);
+//  2. rate limit — admission, still before Apollo Server parses: the client's request bucket and its
+//     concurrency slot. Every request with a valid token pays here, so refusals further down are not
+//     free and the audit log cannot grow faster than the quota;
+//  3. limits — depth, aliases, directives, fields, variables and cost, before anything costly; with a
+//     persisted-query safelist, the safelist too;
+//  4. cost budget — the operation's cost (known only after 3) from the client's cost bucket;
+//  5. purpose — procedure and dossier; they decide the scopes in force, which 6 checks fields against;
+//  6. authorization — fields outside the scopes in force are removed from the operation;
+//  7. audit — one record per request that reached Apollo Server, committed before a byte of the
+//     response is sent (willSendResponse), denials included.
+// Stages 3–6 run in one didResolveOperation hook (plugins/pipeline): Apollo Server runs separate
+// plugins' hooks concurrently, which would let them race instead of gate one another.
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from '../../../lib/logger.ts';
 import type { Metrics } from '../../../lib/metrics.ts';
@@ -18,49 +20,74 @@ import type { RateLimiter } from '../../../lib/rateLimit/types.ts';
 import type { AuditStore } from '../audit/types.ts';
 import type { BenchFeature } from '../config.ts';
 import type { GatewayContext } from '../context.ts';
-import type { EntityKeys } from '../operation/subjects.ts';
 import type { ScopeRequirements } from '../operation/supergraphSecurity.ts';
 import type { ProcedureRegistry } from '../procedures.ts';
 import { auditPlugin } from './audit/index.ts';
-import { authorizationPlugin } from './authorization/index.ts';
-import { limitsPlugin, type QueryLimits } from './limits/index.ts';
+import { authorizationStage } from './authorization/index.ts';
+import { limitsStage, type QueryLimits } from './limits/index.ts';
 import { observabilityPlugin } from './observability/index.ts';
-import { purposePlugin } from './purpose/index.ts';
-import { rateLimitPlugin } from './rateLimit/index.ts';
+import { type OperationStage, pipelinePlugin } from './pipeline/index.ts';
+import { purposeStage } from './purpose/index.ts';
+import { type Admit, admission, costBudgetStage } from './rateLimit/index.ts';
 
-export interface GatewayPluginsOptions {
+export interface GatewayPipelineOptions {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly registry: ProcedureRegistry;
   readonly requirements: ScopeRequirements;
-  readonly entityKeys: EntityKeys;
   readonly authorizationMode: 'partial' | 'reject';
   readonly dev: boolean;
   readonly limits: QueryLimits;
   readonly auditStore: AuditStore;
-  /** Per-client quotas; default none (tests of other features). */
-  readonly rateLimiter?: RateLimiter;
+  /** Per-client request buckets (admission). */
+  readonly rateLimiter: RateLimiter;
+  /** Per-client cost buckets, in cost units. */
+  readonly costLimiter: RateLimiter;
+  /** Requests of one client in flight at once in this process. */
+  readonly maxConcurrent: number;
   /** Refuses operations outside the persisted-query safelist (PERSISTED_QUERIES_ONLY=1); default none. */
-  readonly safelist?: ApolloServerPlugin<GatewayContext>;
+  readonly safelist?: OperationStage;
   /** Features left out to price them (`npm run bench` only; config refuses it otherwise); default none. */
   readonly disabled?: ReadonlySet<BenchFeature>;
+  /** Observes each operation stage as it starts (tests of the order). */
+  readonly onStage?: (name: string, context: GatewayContext) => void;
 }
 
-export function gatewayPlugins(options: GatewayPluginsOptions): ApolloServerPlugin<GatewayContext>[] {
+export interface GatewayPipeline {
+  /** Stage 2, run by the HTTP layer right after identity. */
+  readonly admit: Admit;
+  /** Stages 3–6 in order, by name. */
+  readonly stages: readonly string[];
+  readonly plugins: ApolloServerPlugin<GatewayContext>[];
+}
+
+export function gatewayPipeline(options: GatewayPipelineOptions): GatewayPipeline {
   const on = (feature: BenchFeature) => !options.disabled?.has(feature);
-  return [
-    on('audit') && auditPlugin({ store: options.auditStore, logger: options.logger }),
-    observabilityPlugin({ metrics: options.metrics, logger: options.logger }),
-    on('limits') && limitsPlugin(options.limits),
+  const stages: OperationStage[] = [
+    ...(on('limits') ? [limitsStage(options.limits)] : []),
     ...(options.safelist ? [options.safelist] : []),
-    ...(options.rateLimiter ? [rateLimitPlugin({ limiter: options.rateLimiter })] : []),
-    purposePlugin({ registry: options.registry }),
-    on('authorization') &&
-      authorizationPlugin({
-        requirements: options.requirements,
-        entityKeys: options.entityKeys,
-        mode: options.authorizationMode,
-        dev: options.dev,
-      }),
-  ].filter((plugin) => plugin !== false);
+    costBudgetStage({ limiter: options.costLimiter }),
+    purposeStage({ registry: options.registry }),
+    ...(on('authorization')
+      ? [
+          authorizationStage({
+            requirements: options.requirements,
+            mode: options.authorizationMode,
+            dev: options.dev,
+          }),
+        ]
+      : []),
+  ];
+  const plugins: ApolloServerPlugin<GatewayContext>[] = [
+    // willSendResponse hooks run in this order: the audit first, so that a record that cannot be written
+    // replaces the response (AUDIT_UNAVAILABLE) before anything else looks at it.
+    ...(on('audit') ? [auditPlugin({ store: options.auditStore, logger: options.logger })] : []),
+    observabilityPlugin({ metrics: options.metrics, logger: options.logger }),
+    pipelinePlugin(stages, options.onStage),
+  ];
+  return {
+    admit: admission({ limiter: options.rateLimiter, maxConcurrent: options.maxConcurrent }),
+    stages: stages.map((stage) => stage.name),
+    plugins,
+  };
 }

@@ -1,5 +1,5 @@
 // Root fields: validate at the edge, then one batched load; verification answers, never throws.
-import { isResultCode } from '../../../lib/ids.ts';
+import { isCitizenId, isEnterpriseCode, isResultCode } from '../../../lib/ids.ts';
 import { requireResultCode } from '../../common/validate.ts';
 import type { ResultsContext } from '../context.ts';
 import { type AttestationCheck, verifyAttestation } from '../datasources/verifyAttestation.ts';
@@ -15,9 +15,25 @@ export const queryResolvers = {
     const loaded = await context.loaders.result.load(code);
     return loaded ? { code, loaded } : null;
   },
-  verifyIssuedResult: (_: unknown, args: { attestation: string }, context: ResultsContext) =>
-    verifyAttestation(args.attestation, context.loaders.registryKeys.getKey),
+  async verifyIssuedResult(_: unknown, args: { attestation: string }, context: ResultsContext) {
+    const check = await verifyAttestation(args.attestation, context.loaders.registryKeys.getKey);
+    recordAttested(check, context);
+    return check;
+  },
 };
+
+/**
+ * A valid attestation's claims name the result and its subject, and the response may carry them: both
+ * are subjects of the audit record (servedSubjects.ts), even though no entity object is returned.
+ */
+function recordAttested(check: AttestationCheck, context: ResultsContext): void {
+  const claims = check.claims;
+  if (!claims) return;
+  if (claims.code && isResultCode(claims.code)) context.subjects.add(`IssuedResult:${claims.code}`);
+  if (claims.subjectId && isCitizenId(claims.subjectId)) context.subjects.add(`Citizen:${claims.subjectId}`);
+  else if (claims.subjectId && isEnterpriseCode(claims.subjectId))
+    context.subjects.add(`Enterprise:${claims.subjectId}`);
+}
 
 /** The registry's record of the attested result; looked up only when asked for. */
 async function currentRecord(check: AttestationCheck, context: ResultsContext) {

@@ -1,5 +1,5 @@
-// What the audit plugin records about a request's data, gathered where it is known: the fields served
-// and denied by the authorization decision, the subjects from the executed result.
+// What the audit plugin records about a request's fields, gathered where it is known: the fields served
+// and denied by the authorization decision. (Subjects are on the context: subjectsServed.)
 import type { GatewayContext } from '../../context.ts';
 
 export interface AuditFacts {
@@ -7,8 +7,6 @@ export interface AuditFacts {
   served: readonly string[];
   /** Schema coordinates denied, e.g. `Citizen.religion`. */
   denied: readonly string[];
-  /** Identifiers whose data was served. */
-  subjects: readonly string[];
 }
 
 export const auditFacts = new WeakMap<GatewayContext, AuditFacts>();

@@ -49,7 +49,7 @@ export function auditPlugin(options: AuditPluginOptions): ApolloServerPlugin<Gat
               operationHash,
               fields: facts?.served ?? [],
               denied: facts?.denied ?? [],
-              subjects: facts?.subjects ?? [],
+              subjects: [...context.subjectsServed].sort(),
               sources: [...context.sourcesTouched].sort(),
               outcome: outcomeOf(result.data, result.errors),
               durationMs: performance.now() - context.startedAt,

@@ -4,7 +4,6 @@ import { createHash } from 'node:crypto';
 import { BREAK, type DocumentNode, type GraphQLSchema, print, visit } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { authorizeOperation, type DeniedField } from '../../operation/authorizeOperation.ts';
-import { type EntityKeys, injectSubjectKeys } from '../../operation/subjects.ts';
 import type { ScopeRequirements } from '../../operation/supergraphSecurity.ts';
 
 export interface Decision {
@@ -25,16 +24,11 @@ export interface DecideInput {
   readonly variables: Readonly<Record<string, unknown>>;
   readonly scopes: ReadonlySet<string>;
   readonly requirements: ScopeRequirements;
-  readonly entityKeys: EntityKeys;
 }
 
 export function decide(input: DecideInput): Decision {
   const result = authorizeOperation({ ...input, operationName: input.operationName ?? undefined });
-  const document = injectSubjectKeys(result.document, input.schema, {
-    keys: input.entityKeys,
-    scopes: input.scopes,
-    requirements: input.requirements,
-  });
+  const document = result.document;
   return {
     document,
     denied: result.denied,

@@ -2,10 +2,9 @@
 // parsing and validation and before any subgraph is called. Token count and recursive selections are
 // bounded earlier by Apollo Server itself (parseOptions.maxTokens, maxRecursiveSelections); the body
 // size by the HTTP layer. Rejections name the limit, never the computed figure.
-import type { ApolloServerPlugin } from '@apollo/server';
 import { type GraphQLSchema, getVariableValues, type OperationDefinitionNode } from 'graphql';
 import { codedError, ErrorCode, queryTooComplex } from '../../../../lib/errors.ts';
-import type { GatewayContext } from '../../context.ts';
+import type { OperationStage } from '../pipeline/index.ts';
 import { measureOperation } from './measureOperation.ts';
 
 export interface QueryLimits {
@@ -35,34 +34,31 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = Object.freeze({
   defaultListSize: 10,
 });
 
-export function limitsPlugin(limits: QueryLimits): ApolloServerPlugin<GatewayContext> {
+export function limitsStage(limits: QueryLimits): OperationStage {
   return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ request, operation, document, schema }) {
-          if (!operation) return; // Apollo Server has already refused an unresolvable operation.
-          const variables = request.variables ?? {};
-          if (Buffer.byteLength(JSON.stringify(variables)) > limits.maxVariablesBytes) {
-            throw queryTooComplex('maxVariablesBytes', 'The variables are larger than allowed.');
-          }
-          checkVariableTypes(schema, operation, variables);
-          const fragments = Object.fromEntries(
-            document.definitions.flatMap((d) => (d.kind === 'FragmentDefinition' ? [[d.name.value, d]] : [])),
-          );
-          const m = measureOperation(schema, operation, fragments, variables, limits);
-          if (m.depth > limits.maxDepth)
-            throw queryTooComplex('maxDepth', 'The operation is nested too deeply.');
-          if (m.aliases > limits.maxAliases)
-            throw queryTooComplex('maxAliases', 'The operation uses too many aliases.');
-          if (m.directives > limits.maxDirectives) {
-            throw queryTooComplex('maxDirectives', 'The operation uses too many directives.');
-          }
-          if (m.fields > limits.maxFields)
-            throw queryTooComplex('maxFields', 'The operation selects too many fields.');
-          if (m.cost > limits.maxCost)
-            throw queryTooComplex('maxCost', 'The operation is estimated to cost more than allowed.');
-        },
-      };
+    name: 'limits',
+    run({ request, operation, document, schema }, state) {
+      if (!operation) return; // Apollo Server has already refused an unresolvable operation.
+      const variables = request.variables ?? {};
+      if (Buffer.byteLength(JSON.stringify(variables)) > limits.maxVariablesBytes) {
+        throw queryTooComplex('maxVariablesBytes', 'The variables are larger than allowed.');
+      }
+      checkVariableTypes(schema, operation, variables);
+      const fragments = Object.fromEntries(
+        document.definitions.flatMap((d) => (d.kind === 'FragmentDefinition' ? [[d.name.value, d]] : [])),
+      );
+      const m = measureOperation(schema, operation, fragments, variables, limits);
+      if (m.depth > limits.maxDepth) throw queryTooComplex('maxDepth', 'The operation is nested too deeply.');
+      if (m.aliases > limits.maxAliases)
+        throw queryTooComplex('maxAliases', 'The operation uses too many aliases.');
+      if (m.directives > limits.maxDirectives) {
+        throw queryTooComplex('maxDirectives', 'The operation uses too many directives.');
+      }
+      if (m.fields > limits.maxFields)
+        throw queryTooComplex('maxFields', 'The operation selects too many fields.');
+      if (m.cost > limits.maxCost)
+        throw queryTooComplex('maxCost', 'The operation is estimated to cost more than allowed.');
+      state.cost = m.cost;
     },
   };
 }

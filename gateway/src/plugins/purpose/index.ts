@@ -1,7 +1,6 @@
 // Purpose binding (DESIGN.md "Purpose"): an operation that reads citizen, enterprise, land or result
 // data must name the procedure and the dossier it serves. The scopes in force are the token's scopes
 // that the procedure also allows; they, not the token's, decide what the client may read.
-import type { ApolloServerPlugin } from '@apollo/server';
 import type { OperationDefinitionNode } from 'graphql';
 import { purposeRequired } from '../../../../lib/errors.ts';
 import {
@@ -10,10 +9,10 @@ import {
   isProcedureCode,
   PROCEDURE_CODE_FORMAT,
 } from '../../../../lib/ids.ts';
-import type { GatewayContext } from '../../context.ts';
 import { type Procedure, type ProcedureRegistry, scopesInForce } from '../../procedures.ts';
+import type { OperationStage } from '../pipeline/index.ts';
 
-export interface PurposePluginOptions {
+export interface PurposeStageOptions {
   readonly registry: ProcedureRegistry;
 }
 
@@ -27,45 +26,46 @@ const PURPOSE_FREE_ROOT_FIELDS = new Set([
   '__type',
 ]);
 
-export function purposePlugin(options: PurposePluginOptions): ApolloServerPlugin<GatewayContext> {
+export function purposeStage(options: PurposeStageOptions): OperationStage {
   return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ contextValue: context, operation }) {
-          if (!operation) return; // Apollo Server has already refused an unresolvable operation.
-          const bound = needsPurpose(operation);
-          const { procedureCode, dossierId } = context.purposeHeaders;
-          let procedure: Procedure | undefined;
-          if (bound) {
-            if (!procedureCode || !dossierId) {
-              throw purposeRequired(
-                'This operation reads protected data: send X-Procedure-Code and X-Dossier-Id.',
-              );
-            }
-            if (!isProcedureCode(procedureCode)) {
-              throw purposeRequired(`X-Procedure-Code must be ${PROCEDURE_CODE_FORMAT}.`);
-            }
-            if (!isDossierId(dossierId)) throw purposeRequired(`X-Dossier-Id must be ${DOSSIER_ID_FORMAT}.`);
-            procedure = options.registry.get(procedureCode);
-            if (!procedure) throw purposeRequired('X-Procedure-Code names no procedure of the registry.');
-          }
-          const { identity } = context;
-          context.resolution.caller = {
-            clientId: identity.clientId,
-            officer: identity.officer,
-            agency: identity.agency,
-            scopes: [...scopesInForce(identity.scopes, procedure)],
-            procedureCode: bound ? procedureCode : undefined,
-            dossierId: bound ? dossierId : undefined,
-            requestId: context.requestId,
-            deadline: context.deadline,
-          };
-        },
+    name: 'purpose',
+    run({ contextValue: context, operation }) {
+      if (!operation) return; // Apollo Server has already refused an unresolvable operation.
+      const bound = needsPurpose(operation);
+      const { procedureCode, dossierId } = context.purposeHeaders;
+      let procedure: Procedure | undefined;
+      if (bound) {
+        if (!procedureCode || !dossierId) {
+          throw purposeRequired(
+            'This operation reads protected data: send X-Procedure-Code and X-Dossier-Id.',
+          );
+        }
+        if (!isProcedureCode(procedureCode)) {
+          throw purposeRequired(`X-Procedure-Code must be ${PROCEDURE_CODE_FORMAT}.`);
+        }
+        if (!isDossierId(dossierId)) throw purposeRequired(`X-Dossier-Id must be ${DOSSIER_ID_FORMAT}.`);
+        procedure = options.registry.get(procedureCode);
+        if (!procedure) throw purposeRequired('X-Procedure-Code names no procedure of the registry.');
+      }
+      const { identity } = context;
+      context.resolution.caller = {
+        clientId: identity.clientId,
+        officer: identity.officer,
+        agency: identity.agency,
+        scopes: [...scopesInForce(identity.scopes, procedure)],
+        procedureCode: bound ? procedureCode : undefined,
+        dossierId: bound ? dossierId : undefined,
+        requestId: context.requestId,
+        deadline: context.deadline,
       };
     },
   };
 }
 
+/**
+ * Only plain root fields from the list are purpose-free: a fragment spread or inline fragment at the
+ * root counts as reading protected data, whatever it holds.
+ */
 function needsPurpose(operation: OperationDefinitionNode): boolean {
   return operation.selectionSet.selections.some(
     (s) => s.kind !== 'Field' || !PURPOSE_FREE_ROOT_FIELDS.has(s.name.value),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../../lib/errors.ts';
 import { readGatewayConfig } from '../../config.ts';
-import { DEFAULT_RATE_LIMIT, limitTable, positiveNumber } from './rateLimitConfig.ts';
+import { DEFAULT_COST_BUDGET, DEFAULT_RATE_LIMIT, limitTable, positiveNumber } from './rateLimitConfig.ts';
 
 const base = { LIENTHONG_DEV: '1' };
 
@@ -30,6 +30,8 @@ describe('rate-limit settings', () => {
         perClient: {},
         perScope: { 'population:sensitive': { capacity: 5, refillPerSecond: 1 } },
       },
+      cost: DEFAULT_COST_BUDGET,
+      maxConcurrent: 64,
       replicas: 3,
     });
     expect(config.persistedQueries).toEqual({ only: false, file: undefined, ttlSeconds: 86_400 });
@@ -47,5 +49,10 @@ describe('rate-limit settings', () => {
     };
     expect(problems({ PERSISTED_QUERIES_ONLY: '1' })).toEqual(['PERSISTED_QUERIES_FILE']);
     expect(problems({ RATE_LIMIT_CLIENTS: 'nope' })).toEqual(['RATE_LIMIT_CLIENTS']);
+    // A cost budget below one maximal operation would refuse that operation for ever.
+    expect(problems({ RATE_LIMIT_COST_CAPACITY: '100', QUERY_MAX_COST: '101' })).toEqual([
+      'RATE_LIMIT_COST_CAPACITY',
+    ]);
+    expect(problems({ CLIENT_MAX_CONCURRENT_REQUESTS: '0' })).toEqual(['CLIENT_MAX_CONCURRENT_REQUESTS']);
   });
 });

@@ -5,12 +5,22 @@ import type { BucketLimit, RateLimits } from '../../../../lib/rateLimit/types.ts
 
 export interface RateLimitConfig {
   readonly limits: RateLimits;
+  /** Each client's cost budget (RATE_LIMIT_COST_CAPACITY / RATE_LIMIT_COST_PER_SECOND), in cost units. */
+  readonly cost: BucketLimit;
+  /** Requests of one client in flight at once per replica (CLIENT_MAX_CONCURRENT_REQUESTS); default 64. */
+  readonly maxConcurrent: number;
   /** Gateway replicas sharing the quota (GATEWAY_REPLICAS); the fallback without Redis divides by it. */
   readonly replicas: number;
 }
 
 /** Default bucket: generous, so that a one-stop desk's bursts pass; production sets its own. */
 export const DEFAULT_RATE_LIMIT: BucketLimit = Object.freeze({ capacity: 600, refillPerSecond: 100 });
+
+/**
+ * Default cost budget: ten maximal operations (QUERY_MAX_COST 20 000) in a burst, one per second
+ * sustained; a full citizen profile costs a few dozen units, so ordinary traffic never meets it.
+ */
+export const DEFAULT_COST_BUDGET: BucketLimit = Object.freeze({ capacity: 200_000, refillPerSecond: 20_000 });
 
 const NUMBER = /^\d+(?:\.\d+)?$/;
 
