@@ -8,6 +8,7 @@ import type { JSONWebKeySet, JWK } from 'jose';
 import { SignJWT } from 'jose';
 import type { AuditStore } from '../../gateway/src/audit/types.ts';
 import { readGatewayConfig } from '../../gateway/src/config.ts';
+import type { GatewayContext } from '../../gateway/src/context.ts';
 import { createGateway, type RunningGateway } from '../../gateway/src/createGateway.ts';
 import type { CacheConfig } from '../../lib/cache/cacheConfigFromEnv.ts';
 import type { ManagedRecordCache } from '../../lib/cache/createRecordCache.ts';
@@ -69,6 +70,8 @@ export interface StackOptions {
   readonly gatewayLogger?: Logger;
   /** Retries and circuit breaker of every subgraph's upstream (e.g. a short halfOpenAfterMs). */
   readonly resilience?: Partial<ResilienceOptions>;
+  /** Observes each operation stage of the gateway's pipeline as it starts. */
+  readonly onStage?: (name: string, context: GatewayContext) => void;
 }
 
 export interface TokenOptions {
@@ -216,6 +219,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       auditStore: options.auditStore,
       cache: cacheConfig,
       subgraphUrls: Object.fromEntries(SOURCES.map((s) => [s, gatewaySubgraphUrl(s)])),
+      ...(options.onStage ? { onStage: options.onStage } : {}),
     });
     started.push(gateway);
     const graphqlUrl = `${gateway.url}/graphql`;
