@@ -27,7 +27,7 @@ import { createGraphQLHandler } from './http/graphqlHandler.ts';
 import { requestContextFactory } from './http/requestContext.ts';
 import { maskError } from './maskError.ts';
 import { assertEnforceable } from './operation/enforcementGuard.ts';
-import { readEntityKeys } from './operation/subjects.ts';
+import { readEntityKeys } from './operation/entityKeys.ts';
 import { readScopeRequirements, stripSecurityFeatures } from './operation/supergraphSecurity.ts';
 import { createPersistedQueries } from './persistedQueries.ts';
 import { createClientTokenVerifier } from './plugins/auth/clientTokenVerifier.ts';

@@ -1,7 +1,6 @@
 // The response side of field-level authorization: each denied field becomes null at every concrete
 // path (lists expanded) with one FORBIDDEN error there, and a null in a non-null position propagates
-// to the nearest nullable parent, as GraphQL execution does. Call it before collectSubjects, so that
-// subjects are only those whose data is actually served.
+// to the nearest nullable parent, as GraphQL execution does.
 import {
   GraphQLError,
   type GraphQLOutputType,
