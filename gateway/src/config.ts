@@ -143,7 +143,7 @@ export function readGatewayConfig(environment: NodeJS.ProcessEnv = process.env):
       RATE_LIMIT_SCOPES: limitTable,
       RATE_LIMIT_COST_CAPACITY: positiveNumber(DEFAULT_COST_BUDGET.capacity),
       RATE_LIMIT_COST_PER_SECOND: positiveNumber(DEFAULT_COST_BUDGET.refillPerSecond),
-      CLIENT_MAX_CONCURRENT_REQUESTS: env.integer(64, 1, 100_000),
+      CLIENT_MAX_CONCURRENT_REQUESTS: env.integer(32, 1, 100_000),
       GATEWAY_REPLICAS: env.integer(1, 1, 1000),
       PERSISTED_QUERIES_ONLY: env.flag(),
       PERSISTED_QUERIES_FILE: env.optionalString(),

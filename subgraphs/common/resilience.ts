@@ -112,11 +112,15 @@ export function createSourceResilience(deps: SourceResilienceDeps): SourceResili
   };
 }
 
-/** Failures that say the source is unwell (and count towards opening its circuit); a 4xx is our own fault. */
+/**
+ * Failures that say the source is unwell (and count towards opening its circuit). Not: a 4xx (our own
+ * fault), a call the gateway's deadline cut short, or one a client's full bulkhead never sent — else
+ * one client flooding a slow source would open its circuit for every other client.
+ */
 export function isSourceFailure(error: unknown): boolean {
   if (!(error instanceof UpstreamError)) return false;
   if (error.failure === 'status') return error.status === 429 || (error.status ?? 0) >= 500;
-  return error.failure !== 'circuit-open';
+  return error.failure === 'timeout' || error.failure === 'network' || error.failure === 'malformed';
 }
 
 /**

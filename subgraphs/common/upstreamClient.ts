@@ -1,14 +1,28 @@
-// The HTTP client of one national database. Every request is bounded three ways: a pool connection
-// limit (the upstream serves many gateways), the mocks' batch limit (callers batch at most 100 keys),
-// and a whole-request deadline. Failures become an UpstreamError that names no host, body or identifier.
+// The HTTP client of one national database. Every request is bounded four ways: a pool connection
+// limit (the upstream serves many gateways), a share of it per client system (a bulkhead: one client's
+// flood waits behind its own requests, not in front of everyone's), the mocks' batch limit (callers
+// batch at most 100 keys), and a whole-request deadline. Failures become an UpstreamError that names no
+// host, body or identifier.
+import { type BulkheadPolicy, bulkhead, isBulkheadRejectedError } from 'cockatiel';
 import type { Dispatcher } from 'undici';
 import { Pool, request } from 'undici';
 import type { Logger } from '../../lib/logger.ts';
 import type { Metrics } from '../../lib/metrics.ts';
 import type { SourceResilience } from './resilience.ts';
 
-/** 'circuit-open': not sent at all, the source's circuit breaker is open (resilience.ts). */
-export type UpstreamFailure = 'timeout' | 'status' | 'network' | 'malformed' | 'circuit-open';
+/**
+ * 'circuit-open': not sent at all, the source's circuit breaker is open (resilience.ts);
+ * 'deadline': cut short by the gateway's deadline, before the upstream's own timeout (not its fault);
+ * 'overloaded': not sent, the client's share of connections and its queue are full.
+ */
+export type UpstreamFailure =
+  | 'timeout'
+  | 'status'
+  | 'network'
+  | 'malformed'
+  | 'circuit-open'
+  | 'deadline'
+  | 'overloaded';
 
 export class UpstreamError extends Error {
   override readonly name = 'UpstreamError';
@@ -40,6 +54,10 @@ export interface UpstreamClientOptions {
   readonly logger: Logger;
   /** The source's retries and circuit breaker, shared by every request; default none (one attempt). */
   readonly resilience?: SourceResilience;
+  /** Calls of one client system in flight at once (its bulkhead); default half the pool's connections. */
+  readonly perClientConcurrency?: number;
+  /** Calls of one client system waiting for its bulkhead; default 1 000. */
+  readonly perClientQueue?: number;
 }
 
 export interface RequestOptions {
@@ -49,6 +67,8 @@ export interface RequestOptions {
   readonly requestId?: string | undefined;
   /** Safe to retry: default true for GET, false for POST (the batch lookups are POSTed reads and say so). */
   readonly idempotent?: boolean | undefined;
+  /** The client system asking (the internal token's client), whose bulkhead the call takes a slot of. */
+  readonly clientId?: string | undefined;
 }
 
 export interface UpstreamClient {
@@ -63,6 +83,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   const call = async <T>(method: 'GET' | 'POST', path: string, body: unknown, opts: RequestOptions = {}) => {
     const started = performance.now();
     const timeoutMs = effectiveTimeout(options.timeoutMs, opts.deadline);
+    // A call that the gateway's deadline cut short says nothing about the source's health.
+    const cutByDeadline = timeoutMs < options.timeoutMs;
     options.metrics.upstreamRequests.inc({ source: options.source });
     const log = { source: options.source, path, rid: opts.requestId };
     try {
@@ -94,7 +116,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       options.logger.debug({ ...log, ms: Math.round(performance.now() - started) }, 'upstream request');
       return parsed as T;
     } catch (error) {
-      const failure = classify(options.source, error);
+      const failure = classify(options.source, error, cutByDeadline);
       options.logger.warn(
         {
           ...log,
@@ -107,12 +129,25 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       throw failure;
     }
   };
-  const run = <T>(method: 'GET' | 'POST', path: string, body: unknown, opts: RequestOptions = {}) => {
+  const attempt = <T>(method: 'GET' | 'POST', path: string, body: unknown, opts: RequestOptions) => {
     if (!options.resilience) return call<T>(method, path, body, opts);
     return options.resilience.run(() => call<T>(method, path, body, opts), {
       idempotent: opts.idempotent ?? method === 'GET',
       deadline: opts.deadline,
     });
+  };
+  const bulkheads = clientBulkheads(
+    options.perClientConcurrency ?? Math.max(1, Math.floor(DEFAULT_UPSTREAM_CONNECTIONS / 2)),
+    options.perClientQueue ?? 1_000,
+  );
+  const run = async <T>(method: 'GET' | 'POST', path: string, body: unknown, opts: RequestOptions = {}) => {
+    if (opts.clientId === undefined) return attempt<T>(method, path, body, opts);
+    try {
+      return await bulkheads.run(opts.clientId, () => attempt<T>(method, path, body, opts));
+    } catch (error) {
+      if (isBulkheadRejectedError(error)) throw new UpstreamError(options.source, 'overloaded');
+      throw error;
+    }
   };
   return {
     postJson: (path, body, opts) => run('POST', path, body, opts),
@@ -135,7 +170,26 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-function classify(source: string, error: unknown): UpstreamError {
+/** One bulkhead per client system, dropped again when it is idle (client ids are few, but unbounded). */
+function clientBulkheads(limit: number, queue: number) {
+  const byClient = new Map<string, BulkheadPolicy>();
+  return {
+    async run<T>(clientId: string, fn: () => Promise<T>): Promise<T> {
+      let policy = byClient.get(clientId);
+      if (!policy) {
+        policy = bulkhead(limit, queue);
+        byClient.set(clientId, policy);
+      }
+      try {
+        return await policy.execute(fn);
+      } finally {
+        if (policy.executionSlots === limit && policy.queueSlots === queue) byClient.delete(clientId);
+      }
+    },
+  };
+}
+
+function classify(source: string, error: unknown, cutByDeadline = false): UpstreamError {
   if (error instanceof UpstreamError) return error;
   const name = (error as { name?: string }).name;
   const code = (error as { code?: string }).code;
@@ -144,7 +198,7 @@ function classify(source: string, error: unknown): UpstreamError {
     name === 'AbortError' ||
     (code?.startsWith('UND_ERR_') && code.includes('TIMEOUT'))
   ) {
-    return new UpstreamError(source, 'timeout');
+    return new UpstreamError(source, cutByDeadline ? 'deadline' : 'timeout');
   }
   return new UpstreamError(source, 'network');
 }

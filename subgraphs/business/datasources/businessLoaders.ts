@@ -21,7 +21,7 @@ export function createBusinessLoaders(
   cache: RecordCache,
   caller: Caller,
 ): BusinessLoaders {
-  const request = { deadline: caller.deadline, requestId: caller.requestId };
+  const request = { deadline: caller.deadline, requestId: caller.requestId, clientId: caller.clientId };
   const toError = () => upstreamUnavailable(SOURCE);
   return {
     enterprise: createRecordLoader<DoanhNghiep>({

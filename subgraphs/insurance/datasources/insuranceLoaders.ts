@@ -19,7 +19,7 @@ export function createInsuranceLoaders(
   cache: RecordCache,
   caller: Caller,
 ): InsuranceLoaders {
-  const request = { deadline: caller.deadline, requestId: caller.requestId };
+  const request = { deadline: caller.deadline, requestId: caller.requestId, clientId: caller.clientId };
   return {
     participationByCitizen: createRecordLoader<ThamGiaBaoHiem>({
       kind: { source: SOURCE, entity: 'bhxh-theo-ca-nhan' },

@@ -20,7 +20,7 @@ export interface LandLoaders {
 }
 
 export function createLandLoaders(client: UpstreamClient, cache: RecordCache, caller: Caller): LandLoaders {
-  const request = { deadline: caller.deadline, requestId: caller.requestId };
+  const request = { deadline: caller.deadline, requestId: caller.requestId, clientId: caller.clientId };
   const toError = () => upstreamUnavailable(SOURCE);
   return {
     certificate: createRecordLoader<GiayChungNhan>({

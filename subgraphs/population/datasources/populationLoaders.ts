@@ -21,7 +21,7 @@ export function createPopulationLoaders(
   cache: RecordCache,
   caller: Caller,
 ): PopulationLoaders {
-  const request = { deadline: caller.deadline, requestId: caller.requestId };
+  const request = { deadline: caller.deadline, requestId: caller.requestId, clientId: caller.clientId };
   const toError = () => upstreamUnavailable(SOURCE);
   return {
     citizen: createRecordLoader<CongDan>({

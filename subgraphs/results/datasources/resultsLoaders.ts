@@ -45,7 +45,7 @@ export function createResultsLoaders(
   cache: RecordCache,
   caller: Caller,
 ): ResultsLoaders {
-  const request = { deadline: caller.deadline, requestId: caller.requestId };
+  const request = { deadline: caller.deadline, requestId: caller.requestId, clientId: caller.clientId };
   const toError = () => upstreamUnavailable(SOURCE);
   let registryKeys = keysByClient.get(client);
   if (!registryKeys) {

@@ -31,7 +31,7 @@ describe('rate-limit settings', () => {
         perScope: { 'population:sensitive': { capacity: 5, refillPerSecond: 1 } },
       },
       cost: DEFAULT_COST_BUDGET,
-      maxConcurrent: 64,
+      maxConcurrent: 32,
       replicas: 3,
     });
     expect(config.persistedQueries).toEqual({ only: false, file: undefined, ttlSeconds: 86_400 });

@@ -7,7 +7,7 @@ export interface RateLimitConfig {
   readonly limits: RateLimits;
   /** Each client's cost budget (RATE_LIMIT_COST_CAPACITY / RATE_LIMIT_COST_PER_SECOND), in cost units. */
   readonly cost: BucketLimit;
-  /** Requests of one client in flight at once per replica (CLIENT_MAX_CONCURRENT_REQUESTS); default 64. */
+  /** Requests of one client in flight at once per replica (CLIENT_MAX_CONCURRENT_REQUESTS); default 32, half the subgraph connections. */
   readonly maxConcurrent: number;
   /** Gateway replicas sharing the quota (GATEWAY_REPLICAS); the fallback without Redis divides by it. */
   readonly replicas: number;
