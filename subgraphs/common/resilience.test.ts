@@ -90,10 +90,22 @@ describe('an upstream client with retries and a circuit breaker', () => {
 
   it('does not retry a timeout: the attempt has already spent its budget', async () => {
     pool().intercept({ path: '/slow', method: 'GET' }).reply(200, {}).delay(2_000);
+    // Cut by the gateway's deadline: neither retried nor held against the source.
     await expect(client.getJson('/slow', { deadline: Date.now() + 50 })).rejects.toMatchObject({
-      failure: 'timeout',
+      failure: 'deadline',
     });
     expect(await metric('lienthong_upstream_retries_total')).toBe(0);
+  });
+
+  it("does not count calls cut by a client's deadline towards the circuit", async () => {
+    for (let i = 0; i < 8; i++) {
+      pool().intercept({ path: '/slow', method: 'GET' }).reply(200, {}).delay(2_000);
+      await expect(client.getJson('/slow', { deadline: Date.now() + 20 })).rejects.toMatchObject({
+        failure: 'deadline',
+      });
+    }
+    pool().intercept({ path: '/ok', method: 'GET' }).reply(200, { ok: true });
+    expect(await client.getJson('/ok')).toEqual({ ok: true });
   });
 
   it('opens after consecutive failures, fails fast without a request, and closes after a good probe', async () => {

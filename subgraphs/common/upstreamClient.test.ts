@@ -69,7 +69,7 @@ describe('createUpstreamClient', () => {
     pool().intercept({ path: '/slow', method: 'GET' }).reply(200, {}).delay(1000);
     const started = Date.now();
     await expect(client.getJson('/slow', { deadline: Date.now() + 20 })).rejects.toMatchObject({
-      failure: 'timeout',
+      failure: 'deadline',
     });
     expect(Date.now() - started).toBeLessThan(1000);
   });
