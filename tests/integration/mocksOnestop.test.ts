@@ -189,6 +189,11 @@ describe('onestop mock', () => {
     expect((await call(mock, 'GET', `/api/v1/ho-so/${DOSSIER_IDS.landTransfer}`)).status).toBe(200);
   });
 
+  it('has no versioned records for /__admin/cap-nhat to touch', async () => {
+    const res = await call(mock, 'POST', '/__admin/cap-nhat', { loai: 'ho-so', ma: DOSSIER_IDS.example });
+    expect(res.status).toBe(400);
+  });
+
   it('counts requests per route in /__admin/stats', async () => {
     await call(mock, 'GET', `/api/v1/ho-so/${DOSSIER_IDS.example}`);
     await call(mock, 'GET', `/api/v1/ho-so/${DOSSIER_IDS.otherAgency}`);
