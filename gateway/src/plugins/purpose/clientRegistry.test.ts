@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../../lib/errors.ts';
 import { loadProcedureRegistry, type ProcedureRegistry } from '../../procedures.ts';
-import { loadClientRegistry, openClientRegistry, parseClientRegistry } from './clientRegistry.ts';
+import {
+  clientRegistryFor,
+  loadClientRegistry,
+  openClientRegistry,
+  parseClientRegistry,
+} from './clientRegistry.ts';
 
 let procedures: ProcedureRegistry;
 let dir: string;
@@ -105,6 +110,8 @@ describe('client registry', () => {
     const good = join(dir, 'good.json');
     await writeFile(good, JSON.stringify([client()]));
     expect((await loadClientRegistry(good, procedures)).get('ubnd-cantho.motcua')?.name).toContain('Cần Thơ');
+    expect((await clientRegistryFor(good, procedures)).listed).toBe(true);
+    expect((await clientRegistryFor(undefined, procedures)).listed).toBe(false);
     const bad = join(dir, 'bad.json');
     await writeFile(bad, '[{');
     await expect(loadClientRegistry(bad, procedures)).rejects.toThrow(/CLIENTS_FILE: expected JSON/);

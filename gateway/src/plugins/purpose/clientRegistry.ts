@@ -59,6 +59,17 @@ export function openClientRegistry(): ClientRegistry {
   };
 }
 
+/**
+ * The registry of CLIENTS_FILE, or the open one when it is unset (configuration allows that only in
+ * dev mode or under PURPOSE_VERIFICATION=declared).
+ */
+export function clientRegistryFor(
+  file: string | undefined,
+  procedures: ProcedureRegistry,
+): Promise<ClientRegistry> {
+  return file === undefined ? Promise.resolve(openClientRegistry()) : loadClientRegistry(file, procedures);
+}
+
 export async function loadClientRegistry(
   file: string,
   procedures: ProcedureRegistry,
