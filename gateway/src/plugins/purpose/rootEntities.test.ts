@@ -1,6 +1,6 @@
 import { type FragmentDefinitionNode, Kind, type OperationDefinitionNode, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { type RootField, rootEntities, subjectOf } from './rootEntities.ts';
+import { type RootField, rootEntities, subjectOf, subjectsOutside } from './rootEntities.ts';
 
 const A = '092082031521';
 const B = '092184031521';
@@ -161,5 +161,22 @@ describe('rootEntities', () => {
       `{ ...A } fragment A on Query { ...B citizen(id: "${A}") { id } } fragment B on Query { ...A }`,
     );
     expect(named(fields)).toEqual({ citizen: [`Citizen:${A}`] });
+  });
+
+  it('names the subjects of a field outside a dossier, and refuses a field it could not read whole', () => {
+    const allowed = new Set([`Citizen:${A}`, 'Enterprise:9266800762']);
+    const [many, one, none, audit, unread] = read(
+      `query Q($x: ID!) { citizens(ids: ["${A}", "${B}", "${C}"]) { id } enterprise(code: "9266800762") { code }
+        c: citizen(id: "${C}") { id } auditEvents { edges { cursor } } d: citizen(id: $x) { id } }`,
+      {},
+    );
+    expect(subjectsOutside(many!, allowed)).toEqual({
+      all: false,
+      subjects: [`Citizen:${B}`, `Citizen:${C}`],
+    });
+    expect(subjectsOutside(one!, allowed)).toEqual({ all: false, subjects: [] });
+    expect(subjectsOutside(none!, allowed)).toEqual({ all: false, subjects: [`Citizen:${C}`] });
+    expect(subjectsOutside(audit!, allowed)).toEqual({ all: false, subjects: [] });
+    expect(subjectsOutside(unread!, allowed)).toEqual({ all: true, subjects: [] });
   });
 });

@@ -94,6 +94,20 @@ export function rootEntities(
   );
 }
 
+/**
+ * The subjects a root field names that are not among `allowed` (a dossier's subjects), as typed
+ * subjects. A field whose ids could not all be read is refused whole: `all` is true.
+ */
+export function subjectsOutside(
+  field: RootField,
+  allowed: ReadonlySet<string>,
+): { readonly all: boolean; readonly subjects: readonly string[] } {
+  if (!field.entity) return { all: false, subjects: [] };
+  const { type, ids, resolved } = field.entity;
+  const subjects = ids.map((id) => subjectOf(type, id)).filter((subject) => !allowed.has(subject));
+  return { all: !resolved, subjects };
+}
+
 /** The request's variables, with each definition's default where the request left it out. */
 function withDefaults(
   operation: OperationDefinitionNode,
