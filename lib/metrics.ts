@@ -14,6 +14,8 @@ export interface Metrics {
   readonly cacheRequests: Counter<'source' | 'result'>;
   /** lienthong_audit_records_total{outcome}. */
   readonly auditRecords: Counter<'outcome'>;
+  /** lienthong_dossier_lookups_total{result}: hit, miss, not_found or unavailable. */
+  readonly dossierLookups: Counter<'result'>;
 }
 
 export function createMetrics(component: string): Metrics {
@@ -50,6 +52,12 @@ export function createMetrics(component: string): Metrics {
       name: 'lienthong_audit_records_total',
       help: 'Audit records written, by outcome.',
       labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    dossierLookups: new Counter({
+      name: 'lienthong_dossier_lookups_total',
+      help: 'Dossier verifications by result: hit (cache or a lookup under way), miss (looked up, found), not_found, unavailable.',
+      labelNames: ['result'],
       registers: [registry],
     }),
   };

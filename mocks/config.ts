@@ -1,6 +1,6 @@
 // The mocks' configuration from the environment, validated at start (every bad variable at once).
 import { type EnvReader, type EnvValues, env, readEnv } from '../lib/env.ts';
-import { defaultMockPort, mockPortVar, SOURCES, type Source } from '../lib/topology.ts';
+import { defaultMockPort, MOCK_SOURCES, type MockSource, mockPortVar } from '../lib/topology.ts';
 import type { Faults } from './faults.ts';
 
 /** The API key dev mode uses when UPSTREAM_API_KEY is not set. */
@@ -17,13 +17,13 @@ export interface MockConfig {
   readonly dev: boolean;
   readonly apiKey: string;
   readonly faults: Faults;
-  readonly ports: Readonly<Record<Source, number>>;
+  readonly ports: Readonly<Record<MockSource, number>>;
   /** JWK file of the results registry's private key; in dev mode a generated key stands in. */
   readonly registryKeyFile: string | undefined;
 }
 
 export function readMockConfig(
-  sources: readonly Source[],
+  sources: readonly MockSource[],
   source: NodeJS.ProcessEnv = process.env,
 ): MockConfig {
   const dev = readEnv({ LIENTHONG_DEV: env.flag() }, source).LIENTHONG_DEV;
@@ -58,8 +58,8 @@ export function readMockConfig(
       timeoutRate: values.MOCK_TIMEOUT_RATE,
     },
     ports: Object.fromEntries(
-      SOURCES.map((s) => [s, values[mockPortVar(s)] ?? defaultMockPort(s)]),
-    ) as Record<Source, number>,
+      MOCK_SOURCES.map((s) => [s, values[mockPortVar(s)] ?? defaultMockPort(s)]),
+    ) as Record<MockSource, number>,
     registryKeyFile: values.RESULTS_REGISTRY_KEY_FILE,
   });
 }

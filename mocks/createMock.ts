@@ -1,5 +1,6 @@
-// Builds one mock national database as an HTTP server (never exits the process): the source's
-// routes, fault injection, request counters, change events, and for the results registry its key.
+// Builds one mock national database (or the one-stop system) as an HTTP server (never exits the
+// process): the source's routes, fault injection, request counters, change events, and for the results
+// registry its key.
 import { randomUUID } from 'node:crypto';
 import type { JWK } from 'jose';
 import { Counter } from 'prom-client';
@@ -7,8 +8,10 @@ import { startServiceServer } from '../lib/httpServer.ts';
 import { generateSigningJwk, type SigningKey, signingKeyFromJwk } from '../lib/keys.ts';
 import { type Logger, silentLogger } from '../lib/logger.ts';
 import { createMetrics } from '../lib/metrics.ts';
-import type { Source } from '../lib/topology.ts';
+import type { MockSource } from '../lib/topology.ts';
 import { type ChangeEvent, ChangeLog } from './changes.ts';
+import { fixtureDossiers } from './dossierFixtures.ts';
+import { DossierStore } from './dossiers.ts';
 import { FaultInjector, type Faults } from './faults.ts';
 import { mockHandler, touchRecord } from './mockHandler.ts';
 import { ResultsRegistry } from './resultsRegistry.ts';
@@ -16,12 +19,13 @@ import type { SourceDefinition } from './route.ts';
 import { businessSource } from './routes/business.ts';
 import { insuranceSource } from './routes/insurance.ts';
 import { landSource } from './routes/land.ts';
+import { onestopSource } from './routes/onestop.ts';
 import { populationSource } from './routes/population.ts';
 import { resultsSource } from './routes/results.ts';
 import { Stats, type StatsSnapshot } from './stats.ts';
 
 export interface CreateMockOptions {
-  readonly source: Source;
+  readonly source: MockSource;
   /** Port to listen on; default 0 (any free port). */
   readonly port?: number;
   /** Interface to bind; default 127.0.0.1. */
@@ -36,10 +40,12 @@ export interface CreateMockOptions {
   readonly registryKey?: SigningKey;
   /** Keep-alive comment interval of the event stream, ms; default 15 000. */
   readonly keepAliveMs?: number;
+  /** onestop only: received dossiers kept in memory, the oldest forgotten first; default 10 000. */
+  readonly maxReceivedDossiers?: number;
 }
 
 export interface MockServer extends AsyncDisposable {
-  readonly source: Source;
+  readonly source: MockSource;
   readonly url: string;
   readonly port: number;
   /** Same as GET /__admin/stats. */
@@ -135,6 +141,12 @@ async function buildSource(
       return { definition: insuranceSource(changes) };
     case 'land':
       return { definition: landSource(changes) };
+    case 'onestop':
+      return {
+        definition: onestopSource(
+          new DossierStore({ fixtures: fixtureDossiers(), maxReceived: options.maxReceivedDossiers }),
+        ),
+      };
     case 'results': {
       const registry = new ResultsRegistry({
         key: options.registryKey ?? (await freshRegistryKey()),

@@ -1,19 +1,20 @@
 // Runs mocks as a process: `node mocks/main.ts population` runs one, `node mocks/main.ts all` runs
-// all five in one process, each on its own port (POPULATION_MOCK_PORT … RESULTS_MOCK_PORT).
+// all six in one process (the five national databases and the one-stop system), each on its own port
+// (POPULATION_MOCK_PORT … RESULTS_MOCK_PORT, ONESTOP_MOCK_PORT).
 import { ConfigError } from '../lib/errors.ts';
 import { ensureDevKey, loadSigningKey, type SigningKey } from '../lib/keys.ts';
 import { createLogger } from '../lib/logger.ts';
 import { runMain } from '../lib/main.ts';
-import { isSource, SOURCES, type Source } from '../lib/topology.ts';
+import { isMockSource, MOCK_SOURCES, type MockSource } from '../lib/topology.ts';
 import { readMockConfig } from './config.ts';
 import { createMock, type MockServer } from './createMock.ts';
 
 const arg = process.argv[2] ?? '';
-if (arg !== 'all' && !isSource(arg)) {
-  process.stderr.write(`usage: node mocks/main.ts <${SOURCES.join('|')}|all>\n`);
+if (arg !== 'all' && !isMockSource(arg)) {
+  process.stderr.write(`usage: node mocks/main.ts <${MOCK_SOURCES.join('|')}|all>\n`);
   process.exit(64);
 }
-const sources: readonly Source[] = arg === 'all' ? SOURCES : [arg as Source];
+const sources: readonly MockSource[] = arg === 'all' ? MOCK_SOURCES : [arg as MockSource];
 
 await runMain('mocks', async () => {
   const config = readMockConfig(sources);

@@ -1,8 +1,8 @@
 // The gateway's configuration, read once from the environment (DESIGN.md "Configuration").
 import { join } from 'node:path';
-import { type EnvReader, env, readEnv } from '../../lib/env.ts';
+import { type EnvReader, env, readEnv, secret } from '../../lib/env.ts';
 import { ConfigError } from '../../lib/errors.ts';
-import { DEFAULT_GATEWAY_PORT } from '../../lib/topology.ts';
+import { DEFAULT_GATEWAY_PORT, defaultMockPort } from '../../lib/topology.ts';
 import type { PersistedQueriesConfig } from './persistedQueries.ts';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './plugins/limits/index.ts';
 import {
@@ -67,7 +67,30 @@ export interface GatewayConfig {
   readonly rateLimit: RateLimitConfig;
   /** Automatic persisted queries, or a safelist only (PERSISTED_QUERIES_*). */
   readonly persistedQueries: PersistedQueriesConfig;
+  /** How purpose is proven (PURPOSE_VERIFICATION, DOSSIER_GRACE_DAYS, CLIENTS_FILE, ONESTOP_*). */
+  readonly purpose: PurposeConfig;
 }
+
+export const PURPOSE_VERIFICATION_MODES = ['enforce', 'declared'] as const;
+export type PurposeVerificationMode = (typeof PURPOSE_VERIFICATION_MODES)[number];
+
+export interface PurposeConfig {
+  /** enforce (default): the dossier is looked up in the one-stop system; declared: the headers are checked against the procedure registry only. */
+  readonly verification: PurposeVerificationMode;
+  /** Days after its result was returned that a dossier still serves; default 30. */
+  readonly dossierGraceDays: number;
+  /** The client registry; unset (dev mode only): a client acts for its token's agency. */
+  readonly clientsFile: string | undefined;
+  /** The one-stop system's API; default the onestop mock (http://127.0.0.1:4106). */
+  readonly onestopUrl: string;
+  /** Bearer key for the one-stop system (ONESTOP_API_KEY); dev default the mocks' key. */
+  readonly onestopApiKey: string;
+  /** Bound of one dossier lookup, in ms; default 2000. */
+  readonly onestopTimeoutMs: number;
+}
+
+/** The mocks' API key in dev mode (mocks/config.ts), which the onestop mock expects. */
+const DEV_ONESTOP_API_KEY = 'dev-upstream-key';
 
 /** What a benchmark may switch off to measure its cost; never outside `npm run bench`. */
 export const BENCH_FEATURES = ['audit', 'attestation', 'authorization', 'limits'] as const;
@@ -151,6 +174,12 @@ export function readGatewayConfig(environment: NodeJS.ProcessEnv = process.env):
       SUBGRAPH_URLS: urlTable,
       LIENTHONG_BENCH: env.flag(),
       BENCH_DISABLE_FEATURES: benchFeatures,
+      PURPOSE_VERIFICATION: env.oneOf(PURPOSE_VERIFICATION_MODES, 'enforce'),
+      DOSSIER_GRACE_DAYS: env.integer(30, 0, 3650),
+      CLIENTS_FILE: env.optionalString(),
+      ONESTOP_URL: env.url(['http:', 'https:']),
+      ONESTOP_API_KEY: secret(env.optionalString()),
+      ONESTOP_TIMEOUT_MS: env.integer(2_000, 50, 60_000),
     },
     environment,
   );
@@ -192,6 +221,7 @@ export function readGatewayConfig(environment: NodeJS.ProcessEnv = process.env):
       `RATE_LIMIT_COST_CAPACITY: expected at least QUERY_MAX_COST (${raw.QUERY_MAX_COST}), or an allowed operation could never be afforded, got ${raw.RATE_LIMIT_COST_CAPACITY}`,
     );
   }
+  problems.push(...purposeProblems(raw));
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     port: raw.GATEWAY_PORT,
@@ -252,7 +282,40 @@ export function readGatewayConfig(environment: NodeJS.ProcessEnv = process.env):
       file: raw.PERSISTED_QUERIES_FILE,
       ttlSeconds: raw.PERSISTED_QUERIES_TTL_SECONDS,
     }),
+    purpose: Object.freeze({
+      verification: raw.PURPOSE_VERIFICATION,
+      dossierGraceDays: raw.DOSSIER_GRACE_DAYS,
+      clientsFile: raw.CLIENTS_FILE,
+      onestopUrl: raw.ONESTOP_URL ?? `http://127.0.0.1:${defaultMockPort('onestop')}`,
+      onestopApiKey: raw.ONESTOP_API_KEY ?? DEV_ONESTOP_API_KEY,
+      onestopTimeoutMs: raw.ONESTOP_TIMEOUT_MS,
+    }),
   });
+}
+
+/**
+ * Proving purpose secures every read, so outside dev mode its settings have no silent default: the
+ * one-stop system's key and the client registry must be given, unless verification is `declared`.
+ */
+function purposeProblems(raw: {
+  readonly LIENTHONG_DEV: boolean;
+  readonly PURPOSE_VERIFICATION: PurposeVerificationMode;
+  readonly CLIENTS_FILE: string | undefined;
+  readonly ONESTOP_API_KEY: string | undefined;
+}): string[] {
+  if (raw.LIENTHONG_DEV || raw.PURPOSE_VERIFICATION !== 'enforce') return [];
+  const problems: string[] = [];
+  if (!raw.ONESTOP_API_KEY) {
+    problems.push(
+      'ONESTOP_API_KEY: expected the one-stop system credential (or PURPOSE_VERIFICATION=declared, or LIENTHONG_DEV=1), got nothing',
+    );
+  }
+  if (!raw.CLIENTS_FILE) {
+    problems.push(
+      'CLIENTS_FILE: expected the client registry (JSON array of { clientId, name, agencies, levels, procedures }), got nothing',
+    );
+  }
+  return problems;
 }
 
 /** The issuer of dev tokens (`npm run token`), trusted only in dev mode. */

@@ -209,6 +209,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ATTESTATION_KEY_FILE: files.attestation,
       AUDIT_KEY_FILE: files.audit,
       AUDIT_DATA_DIR: join(dir, 'audit'),
+      // This stack runs no one-stop system: purpose is checked as declared unless a test says otherwise.
+      PURPOSE_VERIFICATION: 'declared',
       ...options.gatewayEnv,
     };
     const config = readGatewayConfig(gatewayEnv);
