@@ -32,5 +32,9 @@ export interface GatewayContext {
    * A mutable holder rather than a field: Apollo Server hands plugins a shallow copy of the context,
    * and the HTTP layer (response attestation) must see what the plugins decided.
    */
-  readonly resolution: { caller?: Caller };
+  readonly resolution: {
+    caller?: Caller;
+    /** The verified dossier's procedure and receiving agency (PURPOSE_VERIFICATION=enforce). */
+    dossier?: { readonly procedureCode: string; readonly agency: string };
+  };
 }

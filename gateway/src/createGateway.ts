@@ -33,6 +33,8 @@ import { createPersistedQueries } from './persistedQueries.ts';
 import { createClientTokenVerifier } from './plugins/auth/clientTokenVerifier.ts';
 import { cachedVerifier } from './plugins/auth/verifiedTokenCache.ts';
 import { gatewayPipeline } from './plugins/index.ts';
+import { clientRegistryFor } from './plugins/purpose/clientRegistry.ts';
+import { createDossierVerifier } from './plugins/purpose/dossierVerifier.ts';
 import { loadProcedureRegistry } from './procedures.ts';
 import { rewritingGateway } from './rewritingGateway.ts';
 import { SubgraphDataSource } from './subgraphDataSource.ts';
@@ -78,6 +80,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   assertEnforceable(supergraphSdl, requirements, config.supergraphFile);
   const entityKeys = readEntityKeys(supergraphSdl);
   const registry = await loadProcedureRegistry(config.proceduresFile);
+  const clients = await clientRegistryFor(config.purpose.clientsFile, registry);
   const auditStore =
     options.auditStore ??
     (await createAuditStore({
@@ -172,7 +175,26 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     },
   });
 
+  // Purpose is proven against the one-stop system's dossiers (PURPOSE_VERIFICATION=enforce).
+  const onestop =
+    config.purpose.verification === 'enforce'
+      ? new Agent({ connections: 16, keepAliveTimeout: 30_000 })
+      : undefined;
+  const dossierVerifier = onestop
+    ? createDossierVerifier({
+        url: config.purpose.onestopUrl,
+        apiKey: config.purpose.onestopApiKey,
+        dispatcher: onestop,
+        clients,
+        graceDays: config.purpose.dossierGraceDays,
+        timeoutMs: config.purpose.onestopTimeoutMs,
+        lookups: metrics.dossierLookups,
+        logger,
+      })
+    : undefined;
   const pipeline = gatewayPipeline({
+    clients,
+    ...(dossierVerifier ? { dossierVerifier } : {}),
     logger,
     metrics,
     registry,
@@ -272,6 +294,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     await http.close();
     await server.stop();
     await dispatcher.close();
+    await onestop?.close();
     await rateLimiter[Symbol.asyncDispose]();
     await costLimiter[Symbol.asyncDispose]();
     await redis[Symbol.asyncDispose]();

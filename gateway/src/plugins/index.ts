@@ -7,8 +7,10 @@
 //  3. limits — depth, aliases, directives, fields, variables and cost, before anything costly; with a
 //     persisted-query safelist, the safelist too;
 //  4. cost budget — the operation's cost (known only after 3) from the client's cost bucket;
-//  5. purpose — procedure and dossier; they decide the scopes in force, which 6 checks fields against;
-//  6. authorization — fields outside the scopes in force are removed from the operation;
+//  5. purpose — procedure, client rights and dossier (looked up in the one-stop system under enforce);
+//     they decide the scopes in force, which 6 checks fields against, and the subjects the root may name;
+//  6. authorization — fields outside the scopes in force, and root fields naming subjects outside the
+//     dossier, are removed from the operation;
 //  7. audit — one record per request that reached Apollo Server, committed before a byte of the
 //     response is sent (willSendResponse), denials included.
 // Stages 3–6 run in one didResolveOperation hook (plugins/pipeline): Apollo Server runs separate
@@ -27,6 +29,8 @@ import { authorizationStage } from './authorization/index.ts';
 import { limitsStage, type QueryLimits } from './limits/index.ts';
 import { observabilityPlugin } from './observability/index.ts';
 import { type OperationStage, pipelinePlugin } from './pipeline/index.ts';
+import type { ClientRegistry } from './purpose/clientRegistry.ts';
+import type { DossierVerifier } from './purpose/dossierVerifier.ts';
 import { purposeStage } from './purpose/index.ts';
 import { type Admit, admission, costBudgetStage } from './rateLimit/index.ts';
 
@@ -45,6 +49,10 @@ export interface GatewayPipelineOptions {
   readonly costLimiter: RateLimiter;
   /** Requests of one client in flight at once in this process. */
   readonly maxConcurrent: number;
+  /** Which clients may invoke which procedures and act for which agencies (CLIENTS_FILE). */
+  readonly clients: ClientRegistry;
+  /** Proves purpose against the one-stop system; absent under PURPOSE_VERIFICATION=declared. */
+  readonly dossierVerifier?: DossierVerifier;
   /** Refuses operations outside the persisted-query safelist (PERSISTED_QUERIES_ONLY=1); default none. */
   readonly safelist?: OperationStage;
   /** Features left out to price them (`npm run bench` only; config refuses it otherwise); default none. */
@@ -67,7 +75,11 @@ export function gatewayPipeline(options: GatewayPipelineOptions): GatewayPipelin
     ...(on('limits') ? [limitsStage(options.limits)] : []),
     ...(options.safelist ? [options.safelist] : []),
     costBudgetStage({ limiter: options.costLimiter }),
-    purposeStage({ registry: options.registry }),
+    purposeStage({
+      registry: options.registry,
+      clients: options.clients,
+      ...(options.dossierVerifier ? { verifier: options.dossierVerifier } : {}),
+    }),
     ...(on('authorization')
       ? [
           authorizationStage({

@@ -12,6 +12,7 @@ import type { ScopeRequirements } from '../../operation/supergraphSecurity.ts';
 import { operationRewrites } from '../../rewritingGateway.ts';
 import { auditFacts } from '../audit/auditFacts.ts';
 import type { OperationStage } from '../pipeline/index.ts';
+import { withRootDenials } from '../purpose/dossierSubjects.ts';
 import { type Decision, decide, decisionKey, selectsIntrospection } from './decide.ts';
 
 export interface AuthorizationStageOptions {
@@ -29,7 +30,7 @@ export function authorizationStage(options: AuthorizationStageOptions): Operatio
   const decisions = new LRUCache<string, Decision>({ max: options.cacheSize ?? 2_000 });
   return {
     name: 'authorization',
-    run({ contextValue: context, document, queryHash, operationName, request, schema }) {
+    run({ contextValue: context, document, queryHash, operationName, request, schema }, state) {
       const scopes = new Set(context.resolution.caller?.scopes ?? []);
       if (!options.dev && !scopes.has('schema:introspect') && selectsIntrospection(document)) {
         throw codedError(ErrorCode.FORBIDDEN, 'Introspection needs the schema:introspect scope.', {
@@ -44,7 +45,13 @@ export function authorizationStage(options: AuthorizationStageOptions): Operatio
         decision = decide({ schema, document, operationName, variables, scopes, ...options });
         decisions.set(key, decision);
       }
-      const facts = { served: decision.servedCoordinates, denied: decision.deniedCoordinates };
+      const refusedRoots = state.rootDenials?.map((d) => d.coordinate) ?? [];
+      const facts = {
+        served: decision.servedCoordinates,
+        denied: refusedRoots.length
+          ? [...new Set([...decision.deniedCoordinates, ...refusedRoots])].sort()
+          : decision.deniedCoordinates,
+      };
       auditFacts.set(context, facts);
       if (decision.denied.length > 0 && options.mode === 'reject') {
         throw codedError(ErrorCode.FORBIDDEN, 'The operation selects fields outside the scopes in force.', {
@@ -53,12 +60,17 @@ export function authorizationStage(options: AuthorizationStageOptions): Operatio
         });
       }
       const settled = decision;
-      operationRewrites.set(context, {
+      const rewrite = {
         document: settled.document,
         planKey: settled.planKey,
         empty: settled.empty,
-        finish: (result) => finish(result, settled, schema),
-      });
+        finish: (result: Parameters<typeof finish>[0]) => finish(result, settled, schema),
+      };
+      // Subjects outside the dossier are refused on top of the field decision (purpose's verdict).
+      operationRewrites.set(
+        context,
+        state.rootDenials ? withRootDenials(rewrite, document, state.rootDenials) : rewrite,
+      );
     },
   };
 }

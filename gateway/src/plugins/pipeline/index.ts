@@ -6,11 +6,14 @@
 import type { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import type { GatewayContext } from '../../context.ts';
 import { operationRewrites } from '../../rewritingGateway.ts';
+import type { RootDenial } from '../purpose/dossierSubjects.ts';
 
 /** What the stages of one request hand to each other. */
 export interface PipelineState {
   /** The operation's estimated cost (set by the limits stage, spent by the cost budget). */
   cost?: number;
+  /** Root fields naming subjects outside the dossier (set by purpose, applied by authorization). */
+  rootDenials?: readonly RootDenial[];
 }
 
 export type OperationRequest = GraphQLRequestContextDidResolveOperation<GatewayContext>;

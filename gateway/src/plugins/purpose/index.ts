@@ -1,6 +1,12 @@
 // Purpose binding (DESIGN.md "Purpose"): an operation that reads citizen, enterprise, land or result
-// data must name the procedure and the dossier it serves. The scopes in force are the token's scopes
-// that the procedure also allows; they, not the token's, decide what the client may read.
+// data must name the procedure and the dossier it serves, and purpose is proven, not declared:
+//  - the procedure is in the registry, and the client registry lets this client invoke it;
+//  - under PURPOSE_VERIFICATION=enforce, the dossier exists in the one-stop system, is for that
+//    procedure, was received by an agency the client acts for, and is open (dossierVerifier.ts);
+//  - every entity named at the root is a subject of the dossier (dossierSubjects.ts; applied by the
+//    authorization stage, which builds the operation actually executed).
+// The scopes in force are the token's scopes that the procedure also allows; they, not the token's,
+// decide what the client may read.
 import type { OperationDefinitionNode } from 'graphql';
 import { purposeRequired } from '../../../../lib/errors.ts';
 import {
@@ -11,9 +17,16 @@ import {
 } from '../../../../lib/ids.ts';
 import { type Procedure, type ProcedureRegistry, scopesInForce } from '../../procedures.ts';
 import type { OperationStage } from '../pipeline/index.ts';
+import type { ClientRegistry } from './clientRegistry.ts';
+import { rootDenials } from './dossierSubjects.ts';
+import type { DossierVerifier } from './dossierVerifier.ts';
 
 export interface PurposeStageOptions {
   readonly registry: ProcedureRegistry;
+  /** Which clients may invoke which procedures (CLIENTS_FILE). */
+  readonly clients: ClientRegistry;
+  /** The one-stop system's dossiers; absent under PURPOSE_VERIFICATION=declared. */
+  readonly verifier?: DossierVerifier;
 }
 
 /** Root fields that read no citizen, enterprise, land or result data (their own scopes govern them). */
@@ -29,7 +42,7 @@ const PURPOSE_FREE_ROOT_FIELDS = new Set([
 export function purposeStage(options: PurposeStageOptions): OperationStage {
   return {
     name: 'purpose',
-    run({ contextValue: context, operation }) {
+    async run({ contextValue: context, operation, document, request }, state) {
       if (!operation) return; // Apollo Server has already refused an unresolvable operation.
       const bound = needsPurpose(operation);
       const { procedureCode, dossierId } = context.purposeHeaders;
@@ -46,6 +59,23 @@ export function purposeStage(options: PurposeStageOptions): OperationStage {
         if (!isDossierId(dossierId)) throw purposeRequired(`X-Dossier-Id must be ${DOSSIER_ID_FORMAT}.`);
         procedure = options.registry.get(procedureCode);
         if (!procedure) throw purposeRequired('X-Procedure-Code names no procedure of the registry.');
+        if (!options.clients.mayInvoke(context.identity.clientId, procedure)) {
+          throw purposeRequired('This client system may not invoke the procedure of X-Procedure-Code.');
+        }
+        if (options.verifier) {
+          const verified = await options.verifier.verify({
+            procedureCode,
+            dossierId,
+            identity: context.identity,
+          });
+          if (!verified.ok) throw purposeRequired(verified.message);
+          context.resolution.dossier = { procedureCode, agency: verified.dossier.agency };
+          const fragments = Object.fromEntries(
+            document.definitions.flatMap((d) => (d.kind === 'FragmentDefinition' ? [[d.name.value, d]] : [])),
+          );
+          const denials = rootDenials(operation, fragments, request.variables, verified.dossier.subjects);
+          if (denials.length > 0) state.rootDenials = denials;
+        }
       }
       const { identity } = context;
       context.resolution.caller = {
