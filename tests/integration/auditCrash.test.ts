@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportRange, migrate, verifyLog } from '../../gateway/src/audit/index.ts';
 import { openPgliteDatabase } from '../../gateway/src/audit/pgliteDatabase.ts';
+import { lockStoreDirectory } from '../../gateway/src/audit/storeLock.ts';
 import { generateSigningJwk, publicJwkOf } from '../../lib/keys.ts';
 import { NODE, runNode } from './auditProcesses.ts';
 
@@ -87,6 +88,37 @@ describe('the embedded audit store killed at random moments', () => {
       new RegExp(`^audit log intact: ${stored.size} records, \\d+ checkpoints\\n$`),
     );
     expect(verify.code).toBe(0);
+  });
+});
+
+describe('the embedded audit store stopped with SIGTERM', () => {
+  it('finishes the appends in flight, closes PGlite and releases the lock, losing nothing', {
+    timeout: 120_000,
+  }, async () => {
+    const dataDir = join(dir, 'stopped');
+    const acknowledged = new Set<string>();
+    const writer = startWriter(dataDir, 'stop', acknowledged);
+    expect(await writer.ready, writer.stderr()).toBe(true);
+    await writer.acks(20);
+    writer.child.kill('SIGTERM');
+    await writer.exited;
+    expect(writer.child.exitCode, writer.stderr()).toBe(0);
+
+    // Released by the close, not by the process's death: the lock file names no holder.
+    const lock = await lockStoreDirectory(dataDir);
+    expect(lock.previousHolder).toBeUndefined();
+    await lock[Symbol.asyncDispose]();
+    const db = await openPgliteDatabase(dataDir);
+    try {
+      const stored = new Set<string>();
+      for await (const record of exportRange(db, new Date(0), new Date(Date.now() + 60_000))) {
+        stored.add(record.requestId);
+      }
+      expect([...acknowledged].filter((id) => !stored.has(id))).toEqual([]);
+      expect((await verifyLog(db, jwks)).ok).toBe(true);
+    } finally {
+      await db[Symbol.asyncDispose]();
+    }
   });
 });
 
