@@ -12,8 +12,9 @@ export class AuditStoreDamagedError extends Error {
     super(
       `the embedded audit store ${dataDir} cannot be opened: PostgreSQL aborted while starting on it, ` +
         'so its files are damaged (the known cause: a second process opened the directory while another ' +
-        'had it open, and their WAL writes overlapped). Its data and WAL were left as they were. Keep it ' +
-        `as evidence and start a new log: mv ${dataDir} ${dataDir}.damaged, then start again ` +
+        'had it open, and their WAL writes overlapped). Its data and WAL were left as they were. Recover a ' +
+        `copy with npm run audit:recover -- --data-dir ${dataDir} --out ${dataDir}.recovered and verify it; ` +
+        `or keep it as evidence and start a new log: mv ${dataDir} ${dataDir}.damaged ` +
         '(docs/audit.md, "When the embedded store will not open")',
       options,
     );
