@@ -1,8 +1,10 @@
 // What the audit tools share: which database to open (DATABASE_URL, else the embedded store's
-// directory) and how to report a usage problem. The embedded store is locked by a running gateway, so
-// on it the tools run while the gateway is stopped.
+// directory) and how to report a usage problem. The embedded store is locked by whoever has it open
+// (storeLock.ts): while the gateway runs, a tool refuses it, naming the gateway's process, rather than
+// open it a second time, which is what once left a store no one could open.
 import { existsSync } from 'node:fs';
 import { migrate, openSqlDatabase, type SqlDatabase } from './index.ts';
+import { AuditStoreLockedError } from './storeLock.ts';
 
 export const DEFAULT_DATA_DIR = 'data/audit';
 
@@ -19,7 +21,15 @@ export async function openAuditDatabase(dataDir: string | undefined): Promise<Sq
   if (!databaseUrl && !existsSync(dir)) {
     throw new UsageError(`no audit database: DATABASE_URL is unset and ${dir} does not exist`);
   }
-  const db = await openSqlDatabase({ databaseUrl, dataDir: dir, statementTimeoutMs: 60_000 });
+  const db = await openSqlDatabase({ databaseUrl, dataDir: dir, statementTimeoutMs: 60_000 }).catch(
+    (error: unknown) => {
+      if (!(error instanceof AuditStoreLockedError)) throw error;
+      throw new UsageError(
+        `${error.message}. While the gateway runs, its admin pages verify the log (/admin/, chain verification)`,
+        { cause: error },
+      );
+    },
+  );
   try {
     await migrate(db);
     return db;
