@@ -60,10 +60,12 @@ export function timelineChart(
   now: Date,
   title: string,
   v: Vocabulary,
+  /** The drawing's width; default the charts' usual one. */
+  width?: number,
 ): SafeHtml {
   const perDay = countPerDay(events, now, TIMELINE_DAYS, {
     seriesOf: (e) => v.client(e.clientId),
     otherName: v.t.others,
   });
-  return volumeChartSvg(perDay, { title, denied: v.t.markDenied, partial: v.t.markPartial });
+  return volumeChartSvg(perDay, { title, denied: v.t.markDenied, partial: v.t.markPartial, width });
 }

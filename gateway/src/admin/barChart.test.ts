@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barChartSvg, rankCounts } from './barChart.ts';
+import { barChartSvg, rankCounts, shortName } from './barChart.ts';
 import { provinceOfSubject } from './provinceOf.ts';
 
 describe('rankCounts', () => {
@@ -44,5 +44,14 @@ describe('provinceOfSubject', () => {
   it('has none for other subjects or a malformed id', () => {
     expect(provinceOfSubject('Enterprise:0100109106')).toBeUndefined();
     expect(provinceOfSubject('Citizen:099089012345')).toBeUndefined();
+  });
+});
+
+describe('shortName', () => {
+  it('cuts a long procedure name but keeps its code', () => {
+    const cut = shortName('Công nhận hộ nghèo, hộ cận nghèo phát sinh trong năm (1.003005)');
+    expect(cut).toMatch(/^Công nhận hộ nghèo.*… \(1\.003005\)$/);
+    expect(cut.length).toBeLessThanOrEqual(44);
+    expect(shortName('Đăng ký khai sinh (1.001193)')).toBe('Đăng ký khai sinh (1.001193)');
   });
 });

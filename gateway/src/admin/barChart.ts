@@ -32,13 +32,22 @@ export function rankCounts(
   return bars;
 }
 
-const WIDTH = 560;
-const ROW = 40;
+const WIDTH = 380;
+const ROW = 44;
+/** Names longer than this are cut, whole on hover: a procedure's full name can run to 200 letters. */
+const NAME_MAX = 44;
+
+/** Cuts a long name, keeping a trailing "(code)" so that a cut procedure can still be told apart. */
+export function shortName(name: string): string {
+  if (name.length <= NAME_MAX) return name;
+  const code = / \([^()]+\)$/.exec(name)?.[0] ?? '';
+  return `${name.slice(0, NAME_MAX - code.length - 1).trimEnd()}…${code}`;
+}
 
 export function barChartSvg(bars: readonly Bar[], options: { title: string; share?: boolean }): SafeHtml {
   const total = bars.reduce((sum, b) => sum + b.count, 0);
   const max = Math.max(1, ...bars.map((b) => b.count));
-  const plot = WIDTH - 90;
+  const plot = WIDTH - 80;
   const rows = bars.map((bar, i) => {
     const y = i * ROW;
     const width = Math.max(1, (bar.count / max) * plot);
@@ -46,9 +55,9 @@ export function barChartSvg(bars: readonly Bar[], options: { title: string; shar
       ? `${((bar.count / Math.max(1, total)) * 100).toFixed(1).replace(/\.0$/, '')}% (${bar.count})`
       : String(bar.count);
     return html`<g transform="translate(0,${y})"><title>${bar.hint ?? bar.name}: ${value}</title>
-      <text x="0" y="13" font-size="13" fill="#1d2430">${bar.name}</text>
-      <rect class="bar" x="0" y="18" width="${width.toFixed(1)}" height="14" rx="2" fill="${PALETTE[i % PALETTE.length]}"/>
-      <text x="${(width + 6).toFixed(1)}" y="30" font-size="12" fill="#4a5566">${value}</text></g>`;
+      <text x="0" y="14" font-size="14" fill="#1d2430">${shortName(bar.name)}</text>
+      <rect class="bar" x="0" y="20" width="${width.toFixed(1)}" height="16" rx="2" fill="${PALETTE[i % PALETTE.length]}"/>
+      <text x="${(width + 6).toFixed(1)}" y="33" font-size="13" fill="#4a5566">${value}</text></g>`;
   });
   const height = Math.max(ROW, bars.length * ROW);
   return html`<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart bars" width="100%" viewBox="0 0 ${WIDTH} ${height}"

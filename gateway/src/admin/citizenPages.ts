@@ -26,7 +26,7 @@ function accessCard(event: AuditEvent, v: Vocabulary): SafeHtml {
   const t = v.t;
   const read = dataFields(event.fields);
   const denied = dataFields(event.denied);
-  return html`<li class="access outcome-${event.outcome}"><dl class="access">
+  return html`<li class="access"><dl class="access">
     <dt>${t.citizenWhen}</dt><dd>${v.time(event.at)}</dd>
     <dt>${t.citizenAgency}</dt><dd class="agency">${v.client(event.clientId)}</dd>
     <dt>${t.citizenFor}</dt><dd class="purpose">${v.procedure(event.procedureCode)}${
@@ -34,7 +34,7 @@ function accessCard(event: AuditEvent, v: Vocabulary): SafeHtml {
     }</dd>
     ${read.length > 0 ? html`<dt>${t.citizenData}</dt><dd class="data">${v.fieldList(read)}</dd>` : ''}
     ${denied.length > 0 ? html`<dt>${t.citizenDenied}</dt><dd class="denied">${v.fieldList(denied)}</dd>` : ''}
-    <dt>${t.outcome}</dt><dd class="outcome">${v.outcome(event.outcome)}</dd></dl></li>`;
+    <dt>${t.outcome}</dt><dd class="outcome outcome-${event.outcome}">${v.outcome(event.outcome)}</dd></dl></li>`;
 }
 
 export function citizenHistoryPage(

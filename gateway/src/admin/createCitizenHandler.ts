@@ -160,7 +160,8 @@ export function createCitizenHandler(options: CitizenHandlerOptions) {
       });
       const now = new Date();
       const events = await recentAccesses(options.store, subject, now.getTime() - TIMELINE_DAYS * DAY_MS);
-      const chart = timelineChart(events, now, v.t.citizenChartTitle, v);
+      // Drawn narrow: most citizens open this page on a phone.
+      const chart = timelineChart(events, now, v.t.citizenChartTitle, v, 400);
       const next = connection.pageInfo.endCursor;
       const nextHref =
         connection.pageInfo.hasNextPage && next

@@ -45,7 +45,7 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeH
 }
 
 const CSS = `
-body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1d2430;background:#f6f7f9}
+body{font:15px/1.45 "Noto Sans",system-ui,sans-serif;margin:0;color:#1d2430;background:#f6f7f9}
 header{display:flex;gap:1rem;align-items:center;justify-content:space-between;padding:.6rem 1.5rem;background:#14325c;color:#fff}
 header a{color:#fff}main{padding:1rem 1.5rem;max-width:80rem}
 h1{font-size:1.3rem;margin:.4rem 0 1rem}h2{font-size:1.1rem;margin:1.6rem 0 .6rem}
@@ -66,7 +66,8 @@ textarea{width:100%;max-width:44rem;height:8rem;font-family:monospace;font-size:
 header{flex-wrap:wrap}header button{background:#fff;color:#14325c}header nav{display:flex;gap:1rem;align-items:center;flex-wrap:wrap}
 a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible{outline:3px solid #d98e04;outline-offset:2px}
 .scroll{overflow-x:auto}.field{border-bottom:1px dotted #6b7585}
-svg.chart{display:block;max-width:760px;height:auto}svg.bars{max-width:560px}
+svg.chart{display:block;max-width:760px;height:auto}svg.bars{max-width:480px}
+ul.legend{display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;list-style:none;padding:0;margin:.5rem 0 0;font-size:.85rem}
 .charts{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(17rem,1fr))}
 .verdict{display:flex;gap:.8rem;align-items:flex-start;border:2px solid #8a94a3;border-radius:6px;padding:.6rem .8rem;background:#f1f3f6}
 .verdict p{margin:.2rem 0}.verdict-icon{font-size:1.8rem;line-height:1;font-weight:700}

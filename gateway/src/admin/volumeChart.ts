@@ -69,6 +69,8 @@ export interface ChartText {
   readonly title: string;
   readonly denied: string;
   readonly partial: string;
+  /** The drawing's width in its own units (default 760): a narrower one keeps its text legible on a phone. */
+  readonly width?: number;
 }
 
 const WIDTH = 760;
@@ -93,13 +95,14 @@ function marks(volume: VolumeSeries, i: number, x: number, top: number, text: Ch
 }
 
 export function volumeChartSvg(volume: VolumeSeries, text: ChartText): SafeHtml {
+  const width = text.width ?? WIDTH;
   const plotHeight = HEIGHT - TOP - BOTTOM;
   const totals = volume.days.map((_, i) => volume.series.reduce((sum, s) => sum + s.counts[i]!, 0));
   const max = Math.max(1, ...totals);
-  const slot = (WIDTH - LEFT - 8) / Math.max(1, volume.days.length);
+  const slot = (width - LEFT - 8) / Math.max(1, volume.days.length);
   const barWidth = Math.max(2, slot * 0.7);
   const y = (value: number) => TOP + plotHeight - (value / max) * plotHeight;
-  const labelEvery = Math.ceil(volume.days.length / 10);
+  const labelEvery = Math.ceil(volume.days.length / Math.max(2, Math.floor(width / 76)));
   const bars = volume.days.map((day, i) => {
     let base = 0;
     const x = LEFT + i * slot + (slot - barWidth) / 2;
@@ -120,24 +123,26 @@ export function volumeChartSvg(volume: VolumeSeries, text: ChartText): SafeHtml 
   const ticks = [0, Math.round(max / 2), max].map(
     (v) =>
       html`<text x="${LEFT - 6}" y="${(y(v) + 4).toFixed(1)}" font-size="11" text-anchor="end" fill="#4a5566">${v}</text>
-      <line x1="${LEFT}" x2="${WIDTH - 8}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#e3e6ea"/>`,
+      <line x1="${LEFT}" x2="${width - 8}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#e3e6ea"/>`,
   );
-  const legendItems = [
+  const range = `${shortDay(volume.days[0] ?? '')} – ${shortDay(volume.days.at(-1) ?? '')}`;
+  const svg = html`<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" width="100%" viewBox="0 0 ${width} ${HEIGHT}"
+    aria-label="${text.title}, ${range}"><title>${text.title}, ${range}</title>
+    ${ticks}${bars}</svg>`;
+  return html`${svg}${legendHtml(volume, text)}`;
+}
+
+/** The legend as HTML under the chart, so that it keeps its reading size when a phone shrinks the chart. */
+function legendHtml(volume: VolumeSeries, text: ChartText): SafeHtml {
+  const swatch = (shape: SafeHtml) =>
+    html`<svg xmlns="http://www.w3.org/2000/svg" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true">${shape}</svg>`;
+  const items = [
     ...volume.series.map(
       (s, k) =>
-        html`<rect width="12" height="12" fill="${PALETTE[k % PALETTE.length]}"/><text x="18" y="11" font-size="12" fill="#1d2430">${s.name}</text>`,
+        html`<li>${swatch(html`<rect width="12" height="12" fill="${PALETTE[k % PALETTE.length]}"/>`)} ${s.name}</li>`,
     ),
-    html`<path d="M1 2h10l-5 8z" fill="${DENIED_COLOUR}"/><text x="18" y="11" font-size="12" fill="#1d2430">${text.denied}</text>`,
-    html`<circle cx="6" cy="6" r="3.5" fill="none" stroke="${PARTIAL_COLOUR}" stroke-width="2"/><text x="18" y="11" font-size="12" fill="#1d2430">${text.partial}</text>`,
+    html`<li>${swatch(html`<path d="M1 2h10l-5 8z" fill="${DENIED_COLOUR}"/>`)} ${text.denied}</li>`,
+    html`<li>${swatch(html`<circle cx="6" cy="6" r="3.5" fill="none" stroke="${PARTIAL_COLOUR}" stroke-width="2"/>`)} ${text.partial}</li>`,
   ];
-  // Two columns: a 360-pixel phone scales the chart to half size, and long names still fit.
-  const legend = legendItems.map(
-    (item, k) =>
-      html`<g transform="translate(${LEFT + (k % 2) * 360},${HEIGHT + 8 + Math.floor(k / 2) * 20})">${item}</g>`,
-  );
-  const fullHeight = HEIGHT + 12 + Math.ceil(legendItems.length / 2) * 20;
-  const range = `${shortDay(volume.days[0] ?? '')} – ${shortDay(volume.days.at(-1) ?? '')}`;
-  return html`<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" width="100%" viewBox="0 0 ${WIDTH} ${fullHeight}"
-    aria-label="${text.title}, ${range}"><title>${text.title}, ${range}</title>
-    ${ticks}${bars}${legend}</svg>`;
+  return html`<ul class="legend">${items}</ul>`;
 }
