@@ -57,7 +57,7 @@ button{background:#14325c;color:#fff;border:0;border-radius:4px;padding:.4rem .9
 table{border-collapse:collapse;width:100%;font-size:.85rem}
 th,td{text-align:left;border-bottom:1px solid #e3e6ea;padding:.3rem .4rem;vertical-align:top}
 th{background:#eef1f5}code{font-size:.8rem;word-break:break-all}
-.ok{color:#146c2e}.bad{color:#a61b1b;font-weight:600}.muted{color:#6b7585}
+.ok{color:#146c2e}.bad{color:#a61b1b;font-weight:600}.muted{color:#566070}
 .outcome-denied,.outcome-error{color:#a61b1b}.outcome-partial{color:#8a5a00}
 ol.timeline{list-style:none;padding:0;border-left:3px solid #14325c;margin-left:.5rem}
 ol.timeline li{margin:0 0 .8rem 1rem}ol.timeline time{font-weight:600}
