@@ -190,6 +190,15 @@ describe('attacks across the two pages', () => {
     expect(served).toBe(0);
   });
 
+  it('a mangled session cookie gets the sign-in form, never a 500', async () => {
+    for (const path of ['/cong-dan/', '/admin/']) {
+      const name = path === '/admin/' ? 'lienthong_admin' : 'lienthong_citizen';
+      const { response, text } = await get(path, `${name}=%E0%A4%A`);
+      expect(response.status).toBe(200);
+      expect(text).toContain('name="token"');
+    }
+  });
+
   it('a sign-in form posted from another site is refused (login CSRF)', async () => {
     const response = await post(
       '/cong-dan/login',
