@@ -13,6 +13,8 @@ import { createLogger, type Logger } from '../../lib/logger.ts';
 import { createMetrics, type Metrics } from '../../lib/metrics.ts';
 import { createRateLimiter } from '../../lib/rateLimit/createRateLimiter.ts';
 import { createAdminHandler } from './admin/createAdminHandler.ts';
+import { createCitizenHandler } from './admin/createCitizenHandler.ts';
+import { readFieldLabels } from './admin/fieldLabels.ts';
 import { attestationHeaders } from './attestation/attestationHeaders.ts';
 import { createAuditStore } from './audit/createAuditStore.ts';
 import type { AuditStore } from './audit/types.ts';
@@ -236,10 +238,20 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     config.retiredKeysFile ? (await loadJwksFile(config.retiredKeysFile)).keys : [],
   );
   const jwksBody = JSON.stringify(jwks);
+  // The pages name procedures from the registry and fields by the labels in the schema's descriptions.
+  const naming = { procedures: registry, fieldLabels: readFieldLabels(supergraphSdl) };
+  const verifyPageToken = (token: string) => verifier.verify(`Bearer ${token}`);
   const admin = createAdminHandler({
+    ...naming,
     store: auditStore,
-    verifyToken: (token) => verifier.verify(`Bearer ${token}`),
+    verifyToken: verifyPageToken,
     checkpointJwks: jwks,
+    logger,
+  });
+  const citizenPage = createCitizenHandler({
+    ...naming,
+    store: auditStore,
+    verifyToken: verifyPageToken,
     logger,
   });
   const graphql = createGraphQLHandler({
@@ -269,6 +281,10 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       }
       if (path === '/admin' || path?.startsWith('/admin/')) {
         await admin(req, res);
+        return true;
+      }
+      if (path === '/cong-dan' || path?.startsWith('/cong-dan/')) {
+        await citizenPage(req, res);
         return true;
       }
       if (path === '/.well-known/jwks.json' && req.method === 'GET') {

@@ -5,13 +5,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { escapeHtml } from '../../gateway/src/admin/html.ts';
 import { newKey } from '../../gateway/src/audit/auditTestSupport.ts';
 import { createAuditStore } from '../../gateway/src/audit/createAuditStore.ts';
 import { AuditUnavailableError } from '../../gateway/src/audit/errors.ts';
 import type { AuditStore } from '../../gateway/src/audit/types.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { FIXTURES } from '../../mocks/fixtures.ts';
-import { type Stack, startStack } from '../support/stack.ts';
+import procedures from '../../schema/procedures.json' with { type: 'json' };
+import { ALL_READS_PROCEDURE, type Stack, startStack } from '../support/stack.ts';
 
 let dir: string;
 let store: AuditStore;
@@ -21,19 +23,24 @@ let cookie: string;
 /** Switched on to make the store refuse every append, as if its database were gone. */
 let appendsFail = false;
 
+// These tests read the English pages; the Vietnamese ones (the default) are tested below and in e2e.
+const ENGLISH = { 'accept-language': 'en' };
 const HOSTILE_OFFICER = '<script>alert(1)</script>"=HYPERLINK(x)';
 
 async function post(path: string, form: Record<string, string>, headers: Record<string, string> = {}) {
   return fetch(`${origin}${path}`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin, ...headers },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin, ...ENGLISH, ...headers },
     body: new URLSearchParams(form).toString(),
   });
 }
 
-async function get(path: string, session = cookie) {
-  const response = await fetch(`${origin}${path}`, { redirect: 'manual', headers: { cookie: session } });
+async function get(path: string, session = cookie, headers: Record<string, string> = ENGLISH) {
+  const response = await fetch(`${origin}${path}`, {
+    redirect: 'manual',
+    headers: { cookie: session, ...headers },
+  });
   return { response, text: await response.text() };
 }
 
@@ -126,6 +133,35 @@ describe('the pages', () => {
     expect(text).not.toContain('H92.31-251121-2002');
     expect(text).toContain(`/admin/timeline?subject=Citizen%3A${FIXTURES.husband}`);
     expect(text).toContain('<svg');
+  });
+
+  it('speaks Vietnamese by default: Vietnam times, procedures by name and code, fields by label', async () => {
+    const { response, text } = await get(`/admin/?subject=${FIXTURES.husband}`, cookie, {});
+    expect(response.status).toBe(200);
+    expect(text).toContain('<html lang="vi">');
+    for (const word of [
+      'Tra cứu nhật ký truy cập',
+      'Cán bộ',
+      'Thủ tục',
+      'Hồ sơ',
+      'Đối tượng',
+      'Trường dữ liệu',
+    ])
+      expect(text).toContain(word);
+    expect(text).toContain('Thời gian (giờ Việt Nam)');
+    expect(text).toMatch(/<time datetime="[^"]+Z">\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2}<\/time>/);
+    expect(text).not.toMatch(/>\d{4}-\d{2}-\d{2}T[^<]*Z</);
+    const { name } = procedures.find((p) => p.code === ALL_READS_PROCEDURE)!;
+    expect(text).toContain(`${escapeHtml(name)} (${ALL_READS_PROCEDURE})`);
+    expect(text).toContain('<span class="field" title="Citizen.fullName">họ và tên</span>');
+  });
+
+  it('keeps English with ?lang=en and remembers it in a cookie of the admin pages', async () => {
+    const { response, text } = await get('/admin/?lang=en', cookie, {});
+    expect(text).toContain('<html lang="en">');
+    expect(response.headers.get('set-cookie')).toBe(
+      'lienthong_lang=en; Path=/admin; SameSite=Strict; Max-Age=31536000',
+    );
   });
 
   it("shows a subject's timeline, newest first", async () => {

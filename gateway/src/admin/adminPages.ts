@@ -1,9 +1,10 @@
-// The admin pages' markup: sign-in, search (with the chain status and the volume chart), a subject's
-// timeline, and plain messages. Rendering only: what to show is decided by createAdminHandler.ts.
-import type { AuditEvent, AuditEventConnection, VerifyReport } from '../audit/types.ts';
+// The admin pages' markup: sign-in, search (with the chain verdict and the charts), a subject's
+// timeline, and plain messages, in the reader's language. Rendering only: what to show is decided by
+// createAdminHandler.ts.
+import type { AuditEvent, AuditEventConnection } from '../audit/types.ts';
 import { AUDIT_OUTCOMES } from '../audit/types.ts';
 import { html, type SafeHtml } from './html.ts';
-import { type VolumeSeries, volumeChartSvg } from './volumeChart.ts';
+import type { Vocabulary } from './vocabulary.ts';
 
 /** The search form's fields, as typed (dates are YYYY-MM-DD, Vietnam time, both inclusive). */
 export const SEARCH_FIELDS = [
@@ -17,20 +18,13 @@ export const SEARCH_FIELDS = [
 ] as const;
 export type SearchParams = Partial<Record<(typeof SEARCH_FIELDS)[number], string>>;
 
-export interface Verification {
-  readonly at: Date;
-  readonly by: string;
-  readonly report: VerifyReport;
-}
-
-export function signInPage(error?: string): SafeHtml {
-  return html`<h1>Sign in</h1><section>
-    <p>Paste an access token with the <code>audit:read</code> scope. It is kept in a cookie that only
-    these pages receive, until it expires or you sign out.</p>
+export function signInPage(v: Vocabulary, error?: string): SafeHtml {
+  return html`<h1>${v.t.signIn}</h1><section>
+    <p>${v.t.signInHelp}</p>
     ${error ? html`<p class="bad" role="alert">${error}</p>` : ''}
-    <form method="post" action="/admin/login"><label>Access token
+    <form method="post" action="/admin/login"><label>${v.t.tokenLabel}
       <textarea name="token" required autocomplete="off" spellcheck="false"></textarea></label>
-      <p><button type="submit">Sign in</button></p></form></section>`;
+      <p><button type="submit">${v.t.signIn}</button></p></form></section>`;
 }
 
 export function queryString(params: Record<string, string | undefined>): string {
@@ -40,19 +34,21 @@ export function queryString(params: Record<string, string | undefined>): string 
   return text ? `?${text}` : '';
 }
 
-function searchForm(params: SearchParams): SafeHtml {
+function searchForm(params: SearchParams, v: Vocabulary): SafeHtml {
   const input = (name: keyof SearchParams, label: string, type = 'text', placeholder = '') =>
     html`<label>${label}<input type="${type}" name="${name}" value="${params[name] ?? ''}" placeholder="${placeholder}"></label>`;
   const outcomes = ['', ...AUDIT_OUTCOMES].map(
     (o) =>
-      html`<option value="${o}"${o === (params.outcome ?? '') ? html` selected` : ''}>${o || 'any'}</option>`,
+      html`<option value="${o}"${o === (params.outcome ?? '') ? html` selected` : ''}>${
+        o ? v.outcome(o as AuditEvent['outcome']) : v.t.anyOutcome
+      }</option>`,
   );
   return html`<form class="filters" method="get" action="/admin/">
-    ${input('subject', 'Subject', 'text', 'citizen id, enterprise code…')}${input('clientId', 'Client')}
-    ${input('procedureCode', 'Procedure', 'text', '1.004227')}${input('dossierId', 'Dossier')}
-    <label>Outcome<select name="outcome">${outcomes}</select></label>
-    ${input('from', 'From (day)', 'date')}${input('to', 'To (day)', 'date')}
-    <button type="submit">Search</button></form>`;
+    ${input('subject', v.t.subject, 'text', v.t.subjectHint)}${input('clientId', v.t.client)}
+    ${input('procedureCode', v.t.procedure, 'text', '1.004227')}${input('dossierId', v.t.dossier)}
+    <label>${v.t.outcome}<select name="outcome">${outcomes}</select></label>
+    ${input('from', v.t.fromDay, 'date')}${input('to', v.t.toDay, 'date')}
+    <button type="submit">${v.t.search}</button></form>`;
 }
 
 function subjectLinks(subjects: readonly string[]): SafeHtml[] {
@@ -61,71 +57,85 @@ function subjectLinks(subjects: readonly string[]): SafeHtml[] {
   );
 }
 
-function eventRow(event: AuditEvent): SafeHtml {
-  return html`<tr><td><time datetime="${event.at}">${event.at}</time></td><td>${event.clientId}</td>
-    <td>${event.officer ?? ''}</td><td>${event.procedureCode ?? ''}</td><td>${event.dossierId ?? ''}</td>
-    <td>${subjectLinks(event.subjects)}</td><td><code>${event.fields.join(' ')}</code></td>
-    <td><code>${event.denied.join(' ')}</code></td><td class="outcome-${event.outcome}">${event.outcome}</td></tr>`;
+function eventRow(event: AuditEvent, v: Vocabulary): SafeHtml {
+  return html`<tr><td>${v.time(event.at)}</td><td>${v.client(event.clientId)}</td>
+    <td>${event.officer ?? ''}</td><td>${event.procedureCode ? v.procedure(event.procedureCode) : ''}</td>
+    <td>${event.dossierId ?? ''}</td><td>${subjectLinks(event.subjects)}</td><td>${v.fieldList(event.fields)}</td>
+    <td>${v.fieldList(event.denied)}</td><td class="outcome-${event.outcome}">${v.outcome(event.outcome)}</td></tr>`;
 }
 
 export function resultsTable(
   connection: AuditEventConnection,
   nextHref: string | undefined,
   exportHref: string,
+  v: Vocabulary,
 ): SafeHtml {
-  if (connection.edges.length === 0) return html`<p class="muted">No record matches.</p>`;
-  return html`<p><a href="${exportHref}" download>Export CSV</a></p>
-    <table><thead><tr><th>Time (UTC)</th><th>Client</th><th>Officer</th><th>Procedure</th><th>Dossier</th>
-    <th>Subjects</th><th>Fields</th><th>Denied</th><th>Outcome</th></tr></thead>
-    <tbody>${connection.edges.map((e) => eventRow(e.node))}</tbody></table>
-    ${nextHref ? html`<p><a href="${nextHref}" rel="next">Older records →</a></p>` : ''}`;
+  if (connection.edges.length === 0) return html`<p class="muted">${v.t.noMatch}</p>`;
+  const t = v.t;
+  return html`<p><a href="${exportHref}" download>${t.exportCsv}</a></p>
+    <div class="scroll"><table><thead><tr><th>${t.time}</th><th>${t.client}</th><th>${t.officer}</th>
+    <th>${t.procedure}</th><th>${t.dossier}</th><th>${t.subject}</th><th>${t.fields}</th><th>${t.denied}</th>
+    <th>${t.outcome}</th></tr></thead>
+    <tbody>${connection.edges.map((e) => eventRow(e.node, v))}</tbody></table></div>
+    ${nextHref ? html`<p><a href="${nextHref}" rel="next">${t.olderRecords}</a></p>` : ''}`;
 }
 
-export function chainStatus(last: Verification | undefined, csrf: string): SafeHtml {
-  const verdict = !last
-    ? html`<p class="muted" id="chain-status">Not verified since this gateway started.</p>`
-    : last.report.ok
-      ? html`<p class="ok" id="chain-status">Chain intact: ${last.report.records} records,
-          ${last.report.checkpoints} signed checkpoints (verified ${last.at.toISOString()} by ${last.by}).</p>`
-      : html`<p class="bad" id="chain-status">Chain NOT intact: record ${last.report.firstProblem?.seq}
-          ${last.report.firstProblem?.kind} — ${last.report.firstProblem?.detail}
-          (${last.report.records} records checked ${last.at.toISOString()} by ${last.by}).</p>`;
-  return html`<h2>Chain verification</h2><section>${verdict}
+export function chainSection(verdict: SafeHtml, csrf: string, v: Vocabulary): SafeHtml {
+  return html`<h2>${v.t.chainTitle}</h2><section id="chain">${verdict}
     <form method="post" action="/admin/verify"><input type="hidden" name="csrf" value="${csrf}">
-    <button type="submit">Verify the chain now</button></form></section>`;
+    <p><button type="submit">${v.t.verifyNow}</button></p></form></section>`;
 }
 
-export function volumeSection(volume: VolumeSeries, sampled: number, capped: boolean): SafeHtml {
-  return html`<h2>Access volume per client</h2><section>
-    ${volumeChartSvg(volume)}
-    <p class="muted">Requests per day (Vietnam time), from ${sampled} records${
-      capped ? html` — the newest only; narrow the period for exact counts` : ''
-    }.</p></section>`;
+export interface Charts {
+  readonly perDay: SafeHtml;
+  readonly perClient: SafeHtml;
+  readonly perProcedure: SafeHtml;
+  readonly perProvince: SafeHtml;
+  /** Records the charts were drawn from, and whether older ones were left out. */
+  readonly sampled: number;
+  readonly capped: boolean;
 }
 
-export function searchPage(parts: {
-  params: SearchParams;
-  results: SafeHtml;
-  chain: SafeHtml;
-  volume: SafeHtml;
-}): SafeHtml {
-  return html`<h1>Audit records</h1><section>${searchForm(parts.params)}</section>
-    <section id="results">${parts.results}</section>${parts.chain}${parts.volume}`;
+export function chartsSection(charts: Charts, v: Vocabulary): SafeHtml {
+  const t = v.t;
+  return html`<h2>${t.perDayTitle}</h2><section id="chart-per-day">${charts.perDay}
+    <p class="muted">${t.sampled(charts.sampled, charts.capped)}</p></section>
+    <div class="charts">
+    <section id="chart-per-client"><h2>${t.perClientTitle}</h2>${charts.perClient}</section>
+    <section id="chart-per-procedure"><h2>${t.perProcedureTitle}</h2>${charts.perProcedure}</section>
+    <section id="chart-per-province"><h2>${t.perProvinceTitle}</h2>${charts.perProvince}
+    <p class="muted">${t.perProvinceNote}</p></section></div>`;
 }
 
-export function timelinePage(subject: string, connection: AuditEventConnection, nextHref?: string): SafeHtml {
+export function searchPage(
+  parts: { params: SearchParams; results: SafeHtml; chain: SafeHtml; charts: SafeHtml },
+  v: Vocabulary,
+): SafeHtml {
+  return html`<h1>${v.t.searchTitle}</h1><section>${searchForm(parts.params, v)}</section>
+    <section id="results">${parts.results}</section>${parts.chain}${parts.charts}`;
+}
+
+export function timelinePage(
+  subject: string,
+  connection: AuditEventConnection,
+  parts: { chart: SafeHtml; nextHref?: string | undefined },
+  v: Vocabulary,
+): SafeHtml {
+  const t = v.t;
   const items = connection.edges.map(
-    ({ node: e }) => html`<li><time datetime="${e.at}">${e.at}</time>
-      — <strong>${e.clientId}</strong>${e.officer ? html` (officer ${e.officer})` : ''}, procedure
-      ${e.procedureCode ?? '—'}, dossier ${e.dossierId ?? '—'}: <span class="outcome-${e.outcome}">${e.outcome}</span>
-      <br><code>${e.fields.join(' ')}</code>${e.denied.length > 0 ? html` <span class="bad">denied: ${e.denied.join(' ')}</span>` : ''}</li>`,
+    ({ node: e }) => html`<li>${v.time(e.at)}
+      — <strong>${v.client(e.clientId)}</strong>${e.officer ? html` (${t.officer.toLowerCase()} ${e.officer})` : ''},
+      ${t.procedure.toLowerCase()} ${v.procedure(e.procedureCode)}, ${t.dossier.toLowerCase()} ${e.dossierId ?? '—'}:
+      <span class="outcome-${e.outcome}">${v.outcome(e.outcome)}</span>
+      <br>${v.fieldList(e.fields)}${e.denied.length > 0 ? html` <span class="bad">${t.denied.toLowerCase()}: ${v.fieldList(e.denied)}</span>` : ''}</li>`,
   );
-  return html`<h1>Access timeline of <code>${subject}</code></h1><section>
-    ${items.length > 0 ? html`<ol class="timeline">${items}</ol>` : html`<p class="muted">No access recorded.</p>`}
-    ${nextHref ? html`<p><a href="${nextHref}" rel="next">Older accesses →</a></p>` : ''}
-    <p><a href="/admin/${queryString({ subject })}">Search this subject</a></p></section>`;
+  return html`<h1>${t.timelineTitle} <code>${subject}</code></h1>
+    <section id="chart-timeline">${parts.chart}</section><section>
+    ${items.length > 0 ? html`<ol class="timeline">${items}</ol>` : html`<p class="muted">${t.noAccess}</p>`}
+    ${parts.nextHref ? html`<p><a href="${parts.nextHref}" rel="next">${t.olderAccesses}</a></p>` : ''}
+    <p><a href="/admin/${queryString({ subject })}">${t.searchThisSubject}</a></p></section>`;
 }
 
-export function messagePage(title: string, text: string): SafeHtml {
-  return html`<h1>${title}</h1><section><p>${text}</p><p><a href="/admin/">Back</a></p></section>`;
+export function messagePage(title: string, text: string, v: Vocabulary, home = '/admin/'): SafeHtml {
+  return html`<h1>${title}</h1><section><p>${text}</p><p><a href="${home}">${v.t.back}</a></p></section>`;
 }

@@ -13,19 +13,42 @@ import type { IncomingMessage } from 'node:http';
 
 export const SESSION_COOKIE = 'lienthong_admin';
 
-export function sessionTokenOf(req: IncomingMessage): string | undefined {
+/** The citizen's page keeps its own cookie, on its own path: neither page ever receives the other's. */
+export const CITIZEN_SESSION_COOKIE = 'lienthong_citizen';
+
+export interface CookieScope {
+  /** Default the admin pages' cookie. */
+  readonly name?: string;
+  /** Default `/admin`. */
+  readonly path?: string;
+}
+
+export function sessionTokenOf(
+  req: IncomingMessage,
+  cookieName: string = SESSION_COOKIE,
+): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [name, ...rest] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return decodeURIComponent(rest.join('='));
+    if (name === cookieName) {
+      try {
+        return decodeURIComponent(rest.join('='));
+      } catch {
+        // A mangled cookie is no session: the sign-in page, not a 500.
+        return undefined;
+      }
+    }
   }
   return undefined;
 }
 
-export function sessionCookie(token: string, options: { secure: boolean; maxAgeSeconds: number }): string {
+export function sessionCookie(
+  token: string,
+  options: { secure: boolean; maxAgeSeconds: number } & CookieScope,
+): string {
   const value = token === '' ? '' : encodeURIComponent(token);
   return [
-    `${SESSION_COOKIE}=${value}`,
-    'Path=/admin',
+    `${options.name ?? SESSION_COOKIE}=${value}`,
+    `Path=${options.path ?? '/admin'}`,
     'HttpOnly',
     'SameSite=Strict',
     `Max-Age=${Math.max(0, Math.floor(options.maxAgeSeconds))}`,
