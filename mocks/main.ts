@@ -5,6 +5,7 @@ import { ensureDevKey, loadSigningKey, type SigningKey } from '../lib/keys.ts';
 import { createLogger } from '../lib/logger.ts';
 import { runMain } from '../lib/main.ts';
 import { isSource, SOURCES, type Source } from '../lib/topology.ts';
+import { startTracing } from '../lib/tracing.ts';
 import { readMockConfig } from './config.ts';
 import { createMock, type MockServer } from './createMock.ts';
 
@@ -16,6 +17,7 @@ if (arg !== 'all' && !isSource(arg)) {
 const sources: readonly Source[] = arg === 'all' ? SOURCES : [arg as Source];
 
 await runMain('mocks', async () => {
+  const tracing = await startTracing(arg === 'all' ? 'lienthong-mocks' : `lienthong-mock-${arg}`);
   const config = readMockConfig(sources);
   let registryKey: SigningKey | undefined;
   if (sources.includes('results')) {
@@ -47,9 +49,9 @@ await runMain('mocks', async () => {
     await Promise.all(servers.map((s) => s.close()));
     throw error;
   }
-  return {
+  return tracing.around({
     [Symbol.asyncDispose]: async () => {
       await Promise.all(servers.map((s) => s.close()));
     },
-  };
+  });
 });

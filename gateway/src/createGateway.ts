@@ -12,6 +12,7 @@ import { loadJwksFile } from '../../lib/keys.ts';
 import { createLogger, type Logger } from '../../lib/logger.ts';
 import { createMetrics, type Metrics } from '../../lib/metrics.ts';
 import { createRateLimiter } from '../../lib/rateLimit/createRateLimiter.ts';
+import { withSpan } from '../../lib/tracing.ts';
 import { createAdminHandler } from './admin/createAdminHandler.ts';
 import { attestationHeaders } from './attestation/attestationHeaders.ts';
 import { createAuditStore } from './audit/createAuditStore.ts';
@@ -36,6 +37,7 @@ import { gatewayPlugins } from './plugins/index.ts';
 import { loadProcedureRegistry } from './procedures.ts';
 import { rewritingGateway } from './rewritingGateway.ts';
 import { SubgraphDataSource } from './subgraphDataSource.ts';
+import { tracedAuditStore } from './tracedAuditStore.ts';
 
 export interface GatewayOptions {
   readonly config: GatewayConfig;
@@ -144,6 +146,8 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   const gateway = new ApolloGateway({
     supergraphSdl: stripSecurityFeatures(supergraphSdl),
     logger: apolloLogger(logger),
+    // Its spans (validate, plan, execute, fetch) carry the operation name only: no document, no errors.
+    telemetry: { includeDocument: false, recordExceptions: false },
     buildService: ({ name, url }) => {
       if (name === 'audit') return createAuditDataSource(auditStore, evictor);
       sourceUrls[name] = options.subgraphUrls?.[name] ?? config.subgraphUrls[name] ?? url ?? '';
@@ -169,7 +173,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       authorizationMode: config.authorizationMode,
       dev: config.dev,
       limits: config.limits,
-      auditStore,
+      auditStore: tracedAuditStore(auditStore),
       disabled: config.disabledFeatures,
       rateLimiter,
       safelist: persistedQueries.plugin,
@@ -207,7 +211,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     maxBodyBytes: config.maxBodyBytes,
     beforeSend: config.disabledFeatures.has('attestation') ? undefined : attestationHeaders(keys.attestation),
     createContext: requestContextFactory({
-      verify: (authorization) => verifier.verify(authorization),
+      verify: (authorization) => withSpan('auth.token', () => verifier.verify(authorization)),
       requestTimeoutMs: config.requestTimeoutMs,
     }),
   });

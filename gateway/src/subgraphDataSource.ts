@@ -12,6 +12,7 @@ import { type Caller, INTERNAL_TOKEN_LIFETIME_SECONDS, signInternalToken } from 
 import type { SigningKey } from '../../lib/keys.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { isSource } from '../../lib/topology.ts';
+import { withSpan } from '../../lib/tracing.ts';
 import type { GatewayContext } from './context.ts';
 import { redactForLog } from './redactForLog.ts';
 
@@ -76,7 +77,13 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const body = JSON.stringify({ query, variables, operationName });
     context.sourcesTouched.add(this.#options.name);
     try {
-      const text = await this.#fetchShared(query, body, caller, context.deadline);
+      const text = await withSpan(
+        'subgraph.fetch',
+        () => this.#fetchShared(query, body, caller, context.deadline),
+        {
+          'lienthong.subgraph': this.#options.name,
+        },
+      );
       const parsed = JSON.parse(text) as {
         data?: Record<string, unknown> | null;
         errors?: GraphQLFormattedError[];
