@@ -38,7 +38,14 @@ interface JsonAttribute {
   value: Record<string, unknown>;
 }
 
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+export interface OtlpReceiverOptions {
+  /** Default 0 (a free port); 4318 is OTLP/HTTP's usual one. */
+  readonly port?: number;
+  /** Called with each body as it arrives, and its spans when it is http/json. */
+  readonly onBody?: (body: OtlpBody, spans: OtlpSpan[]) => void;
+}
+
+export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Promise<OtlpReceiver> {
   const bodies: OtlpBody[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -49,13 +56,18 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         return;
       }
       const contentType = String(req.headers['content-type'] ?? '');
-      bodies.push({ contentType, bytes: Buffer.concat(chunks) });
+      const body = { contentType, bytes: Buffer.concat(chunks) };
+      bodies.push(body);
+      options.onBody?.(body, contentType.includes('json') ? decodeJson(body.bytes) : []);
       // An empty ExportTraceServiceResponse: every span accepted.
       if (contentType.includes('json')) res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       else res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
