@@ -191,10 +191,14 @@ describe('tracing across gateway, subgraph and national database', () => {
     expect(mockServer!.traceState).toBe('vendor=opaque');
   });
 
-  it('has a span for each stage: token, planning, subgraph fetch, cache read, upstream batch, audit, attestation', () => {
+  it('has a span for each stage: token, pipeline, planning, subgraph fetch, cache read, upstream batch, audit, attestation', () => {
     const gatewayNames = new Set(spansOf('lienthong-gateway').map((s) => s.name));
     const stages = [
       'auth.token',
+      'pipeline.limits',
+      'pipeline.rateLimit',
+      'pipeline.purpose',
+      'pipeline.authorization',
       'gateway.plan',
       'gateway.fetch',
       'subgraph.fetch',

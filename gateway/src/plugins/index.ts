@@ -27,6 +27,7 @@ import { limitsPlugin, type QueryLimits } from './limits/index.ts';
 import { observabilityPlugin } from './observability/index.ts';
 import { purposePlugin } from './purpose/index.ts';
 import { rateLimitPlugin } from './rateLimit/index.ts';
+import { tracedPlugin } from './tracedPlugin.ts';
 
 export interface GatewayPluginsOptions {
   readonly logger: Logger;
@@ -51,16 +52,21 @@ export function gatewayPlugins(options: GatewayPluginsOptions): ApolloServerPlug
   return [
     on('audit') && auditPlugin({ store: options.auditStore, logger: options.logger }),
     observabilityPlugin({ metrics: options.metrics, logger: options.logger }),
-    on('limits') && limitsPlugin(options.limits),
+    on('limits') && tracedPlugin('pipeline.limits', limitsPlugin(options.limits)),
     ...(options.safelist ? [options.safelist] : []),
-    ...(options.rateLimiter ? [rateLimitPlugin({ limiter: options.rateLimiter })] : []),
-    purposePlugin({ registry: options.registry }),
+    ...(options.rateLimiter
+      ? [tracedPlugin('pipeline.rateLimit', rateLimitPlugin({ limiter: options.rateLimiter }))]
+      : []),
+    tracedPlugin('pipeline.purpose', purposePlugin({ registry: options.registry })),
     on('authorization') &&
-      authorizationPlugin({
-        requirements: options.requirements,
-        entityKeys: options.entityKeys,
-        mode: options.authorizationMode,
-        dev: options.dev,
-      }),
+      tracedPlugin(
+        'pipeline.authorization',
+        authorizationPlugin({
+          requirements: options.requirements,
+          entityKeys: options.entityKeys,
+          mode: options.authorizationMode,
+          dev: options.dev,
+        }),
+      ),
   ].filter((plugin) => plugin !== false);
 }
