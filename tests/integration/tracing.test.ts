@@ -261,7 +261,7 @@ describe('tracing with the http/protobuf protocol', () => {
   }, 60_000);
 });
 
-describe('tracing without an endpoint', () => {
+describe('tracing switched off or misconfigured', () => {
   it('exports nothing and serves as usual', async () => {
     await using receiver = await startOtlpReceiver();
     // The receiver exists but is not named: OTEL_SERVICE_NAME alone must not switch exporting on.
@@ -281,6 +281,32 @@ describe('tracing without an endpoint', () => {
       expect(await stop(mock)).toBe(0);
     }
     expect(receiver.bodies()).toEqual([]);
+  }, 60_000);
+
+  it('honours OTEL_TRACES_SAMPLER: always_off exports no span while serving as usual', async () => {
+    await using receiver = await startOtlpReceiver();
+    const mock = await startProcess(['mocks/main.ts', 'population'], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_TRACES_SAMPLER: 'always_off',
+      POPULATION_MOCK_PORT: '0',
+      UPSTREAM_API_KEY: UPSTREAM_KEY,
+    });
+    try {
+      const response = await fetch(`${mock.url}/api/v1/cong-dan/tra-cuu`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${UPSTREAM_KEY}`,
+          // Sampled by the caller: only the sampler setting can keep it out.
+          traceparent: `00-${CLIENT_TRACE_ID}-${CLIENT_SPAN_ID}-01`,
+        },
+        body: JSON.stringify({ soDinhDanh: [FIXTURES.wife] }),
+      });
+      expect(response.status).toBe(200);
+    } finally {
+      expect(await stop(mock)).toBe(0);
+    }
+    expect(receiver.spans()).toEqual([]);
   }, 60_000);
 
   it('refuses a protocol the exporters do not speak, naming the variable', async () => {
