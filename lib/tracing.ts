@@ -55,7 +55,7 @@ export async function startTracing(
   }
   checkVariables(env);
   // Loaded only here: an untraced process never pays for the SDK's modules.
-  const [{ NodeSDK, resources }, { UndiciInstrumentation }] = await Promise.all([
+  const [{ NodeSDK, core, resources }, { UndiciInstrumentation }] = await Promise.all([
     import('@opentelemetry/sdk-node'),
     import('@opentelemetry/instrumentation-undici'),
   ]);
@@ -72,6 +72,9 @@ export async function startTracing(
         },
       }),
     ],
+    // A client's W3C baggage is not passed on to subgraphs and national databases (it could carry
+    // anything) unless an operator names a propagator list in OTEL_PROPAGATORS.
+    ...(env['OTEL_PROPAGATORS'] ? {} : { textMapPropagator: new core.W3CTraceContextPropagator() }),
     // Traces only: metrics are Prometheus's (/metrics), logs are pino's.
     metricReaders: [],
     logRecordProcessors: [],
