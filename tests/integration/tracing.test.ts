@@ -199,6 +199,7 @@ describe('tracing across gateway, subgraph and national database', () => {
       'pipeline.rateLimit',
       'pipeline.purpose',
       'pipeline.authorization',
+      'gateway.validate',
       'gateway.plan',
       'gateway.fetch',
       'subgraph.fetch',
