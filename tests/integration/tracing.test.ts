@@ -36,19 +36,23 @@ async function startProcess(args: string[], env: Record<string, string>): Promis
   child.stderr!.on('data', (chunk: Buffer) => {
     err += chunk.toString();
   });
-  const exited = once(child, 'exit').then(([code]) => {
-    throw new Error(`${args[0]} exited ${code} before listening: ${err.slice(0, 2000)}`);
+  // Read with a listener, never a for-await that would destroy the pipe the process still writes to.
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const found = /"url":"([^"]+)"[^\n]*listening/.exec(out)?.[1];
+      if (found) {
+        child.stdout!.off('data', onData);
+        child.stdout!.resume();
+        child.off('exit', onExit);
+        resolve(found);
+      }
+    };
+    const onExit = (code: number | null) =>
+      reject(new Error(`${args[0]} exited ${code} before listening: ${err.slice(0, 2000)}`));
+    child.stdout!.on('data', onData);
+    child.once('exit', onExit);
   });
-  const listening = (async () => {
-    for await (const chunk of child.stdout!) {
-      out += (chunk as Buffer).toString();
-      const url = /"url":"([^"]+)"[^\n]*listening/.exec(out)?.[1];
-      if (url) return url;
-    }
-    throw new Error(`${args[0]} closed its output before listening`);
-  })();
-  const url = await Promise.race([listening, exited]);
-  child.stdout!.resume();
   return { child, url };
 }
 
