@@ -1,32 +1,22 @@
 // Tracing (DESIGN.md "Tracing"): OpenTelemetry's Node SDK, configured by the standard OTEL_* variables,
-// started first thing by every process when an OTLP endpoint is set. Without one the SDK is never
-// loaded and withSpan calls its function directly: tracing off costs a boolean test per span.
+// started first thing by every process when an OTLP endpoint is set. Without one neither the SDK nor
+// the API is loaded and withSpan calls its function directly: tracing off costs a test per span.
 //
 // Spans are made by hand at the server (serverSpan) rather than by the http instrumentation: that one
 // patches node:http through require hooks, which an ESM process only honours when started with a
 // loader flag. undici's instrumentation listens on diagnostics_channel, so it sees every outgoing
 // request (fetch, request, dispatcher.request) and injects traceparent without any hook.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  type Attributes,
-  context,
-  INVALID_SPAN_CONTEXT,
-  propagation,
-  ROOT_CONTEXT,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-} from '@opentelemetry/api';
+import type { Attributes, Span, Tracer } from '@opentelemetry/api';
 import { ConfigError } from './errors.ts';
 
 /** Protocols the OTLP exporters speak (OTEL_EXPORTER_OTLP_PROTOCOL); the SDK's default is http/protobuf. */
 const PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
 
-let enabled = false;
-const tracer = trace.getTracer('lienthong');
-/** What withSpan hands to its function when tracing is off: records nothing, allocated once. */
-const NOOP_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+type Api = typeof import('@opentelemetry/api');
+
+/** Set while spans are exported; even the API is loaded only then. */
+let traced: { readonly api: Api; readonly tracer: Tracer } | undefined;
 
 export interface Tracing {
   /** Whether spans are being exported. */
@@ -37,7 +27,7 @@ export interface Tracing {
 
 /** Whether this process exports spans (startTracing found an endpoint). */
 export function tracingEnabled(): boolean {
-  return enabled;
+  return traced !== undefined;
 }
 
 /**
@@ -50,12 +40,13 @@ export async function startTracing(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Tracing> {
   const endpoint = env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] || env['OTEL_EXPORTER_OTLP_ENDPOINT'];
-  if (!endpoint || env['OTEL_SDK_DISABLED']?.trim().toLowerCase() === 'true' || enabled) {
+  if (!endpoint || env['OTEL_SDK_DISABLED']?.trim().toLowerCase() === 'true' || traced) {
     return { enabled: false, around: (component) => component };
   }
   checkVariables(env);
   // Loaded only here: an untraced process never pays for the SDK's modules.
-  const [{ NodeSDK, core, resources }, { UndiciInstrumentation }] = await Promise.all([
+  const [api, { NodeSDK, core, resources }, { UndiciInstrumentation }] = await Promise.all([
+    import('@opentelemetry/api'),
     import('@opentelemetry/sdk-node'),
     import('@opentelemetry/instrumentation-undici'),
   ]);
@@ -80,11 +71,11 @@ export async function startTracing(
     logRecordProcessors: [],
   });
   sdk.start();
-  enabled = true;
+  traced = { api, tracer: api.trace.getTracer('lienthong') };
   let stopped: Promise<void> | undefined;
   const shutdown = () => {
     stopped ??= sdk.shutdown().finally(() => {
-      enabled = false;
+      traced = undefined;
     });
     return stopped;
   };
@@ -125,16 +116,17 @@ function checkVariables(env: NodeJS.ProcessEnv): void {
  * Runs `fn` in a span named `name`, a child of the active one, and ends it when `fn` settles; a throw or
  * rejection marks it as an error with the error's code or name only (messages can quote input).
  * Attributes must carry no personal data: hash identifiers with lib/logger's hashIdentifier, or give
- * counts. With tracing off, `fn` is called directly and receives a span that records nothing.
+ * counts. With tracing off, `fn` is called directly and gets no span.
  */
-export function withSpan<T>(name: string, fn: (span: Span) => T, attributes?: Attributes): T {
-  if (!enabled) return fn(NOOP_SPAN);
-  return tracer.startActiveSpan(name, attributes ? { attributes } : {}, (span) => {
+export function withSpan<T>(name: string, fn: (span: Span | undefined) => T, attributes?: Attributes): T {
+  if (!traced) return fn(undefined);
+  const { api } = traced;
+  return traced.tracer.startActiveSpan(name, attributes ? { attributes } : {}, (span) => {
     let result: T;
     try {
       result = fn(span);
     } catch (error) {
-      endWithError(span, error);
+      endWithError(api, span, error);
       throw error;
     }
     if (result instanceof Promise) {
@@ -144,7 +136,7 @@ export function withSpan<T>(name: string, fn: (span: Span) => T, attributes?: At
           return value;
         },
         (error: unknown) => {
-          endWithError(span, error);
+          endWithError(api, span, error);
           throw error;
         },
       ) as T;
@@ -154,11 +146,11 @@ export function withSpan<T>(name: string, fn: (span: Span) => T, attributes?: At
   });
 }
 
-function endWithError(span: Span, error: unknown): void {
+function endWithError(api: Api, span: Span, error: unknown): void {
   const code = (error as { code?: unknown; extensions?: { code?: unknown } } | null)?.extensions?.code;
   const type = typeof code === 'string' ? code : ((error as Error | null)?.name ?? 'Error');
   span.setAttribute('error.type', type);
-  span.setStatus({ code: SpanStatusCode.ERROR });
+  span.setStatus({ code: api.SpanStatusCode.ERROR });
   span.end();
 }
 
@@ -172,21 +164,22 @@ export function serverSpan(
   res: ServerResponse,
   handle: () => Promise<void>,
 ): Promise<void> {
-  if (!enabled) return handle();
-  const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+  if (!traced) return handle();
+  const { api, tracer } = traced;
+  const parent = api.propagation.extract(api.ROOT_CONTEXT, req.headers);
   const method = req.method ?? 'GET';
   const path = redactPath(req.url ?? '/');
   const span = tracer.startSpan(
     `${method} ${path}`,
-    { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'url.path': path } },
+    { kind: api.SpanKind.SERVER, attributes: { 'http.request.method': method, 'url.path': path } },
     parent,
   );
   res.once('close', () => {
     span.setAttribute('http.response.status_code', res.statusCode);
-    if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    if (res.statusCode >= 500) span.setStatus({ code: api.SpanStatusCode.ERROR });
     span.end();
   });
-  return context.with(trace.setSpan(parent, span), handle);
+  return api.context.with(api.trace.setSpan(parent, span), handle);
 }
 
 /**

@@ -71,7 +71,7 @@ async function loadBatch<T>(
     'cache.read',
     async (span) => {
       const records = await cache.getMany<T>(kind, ids).catch(() => ids.map(() => undefined));
-      span.setAttribute('lienthong.cache.hits', records.filter(Boolean).length);
+      span?.setAttribute('lienthong.cache.hits', records.filter(Boolean).length);
       return records;
     },
     { 'lienthong.source': kind.source, 'lienthong.entity': kind.entity, 'lienthong.cache.keys': ids.length },
