@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './errors.ts';
 import { redactPath, startTracing, tracingEnabled, withSpan } from './tracing.ts';
@@ -33,6 +36,29 @@ describe('startTracing', () => {
       'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
     ]);
     expect(tracingEnabled()).toBe(false);
+  });
+
+  it('loads neither the SDK nor the API when off, serving and spanning included', async () => {
+    const root = join(import.meta.dirname, '..');
+    // A process of its own: CommonJS modules loaded through import land in require.cache.
+    const script = `
+      import { createRequire } from 'node:module';
+      const { startTracing, withSpan } = await import('./lib/tracing.ts');
+      const { startServiceServer } = await import('./lib/httpServer.ts');
+      await startTracing('lienthong-test');
+      const server = await startServiceServer({ name: 't', port: 0, logger: (await import('./lib/logger.ts')).silentLogger(),
+        registry: { metrics: async () => '', contentType: 'text/plain' },
+        handler: (req, res) => withSpan('s', () => { res.end('ok'); return true; }) });
+      await (await fetch(server.url + '/x')).text();
+      await server.close();
+      const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('@opentelemetry'));
+      process.stdout.write(JSON.stringify(loaded));`;
+    const { stdout } = await promisify(execFile)(
+      join(root, 'node_modules', '.bin', 'node'),
+      ['--input-type=module', '-e', script],
+      { cwd: root, env: { PATH: process.env['PATH'] ?? '' } },
+    );
+    expect(JSON.parse(stdout)).toEqual([]);
   });
 
   it('hands a component back unchanged when off', async () => {
