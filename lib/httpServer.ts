@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from './logger.ts';
+import { serverSpan } from './tracing.ts';
 
 export type Phase = 'starting' | 'ready' | 'draining' | 'stopped';
 
@@ -91,8 +92,11 @@ async function dispatch(
     return;
   }
   if (state.phase === 'draining') res.setHeader('connection', 'close');
-  const handled = await options.handler(req, res);
-  if (!handled && !res.headersSent) sendJson(res, 404, { error: 'not found' });
+  // Probes above stay out of traces; every other request gets a server span (a no-op when untraced).
+  await serverSpan(req, res, async () => {
+    const handled = await options.handler(req, res);
+    if (!handled && !res.headersSent) sendJson(res, 404, { error: 'not found' });
+  });
 }
 
 async function sendReadiness(

@@ -6,6 +6,7 @@ import { ensureDevKey, loadSigningKey, type SigningKey } from '../lib/keys.ts';
 import { createLogger } from '../lib/logger.ts';
 import { runMain } from '../lib/main.ts';
 import { isMockSource, MOCK_SOURCES, type MockSource } from '../lib/topology.ts';
+import { startTracing } from '../lib/tracing.ts';
 import { readMockConfig } from './config.ts';
 import { createMock, type MockServer } from './createMock.ts';
 
@@ -17,6 +18,7 @@ if (arg !== 'all' && !isMockSource(arg)) {
 const sources: readonly MockSource[] = arg === 'all' ? MOCK_SOURCES : [arg as MockSource];
 
 await runMain('mocks', async () => {
+  const tracing = await startTracing(arg === 'all' ? 'lienthong-mocks' : `lienthong-mock-${arg}`);
   const config = readMockConfig(sources);
   let registryKey: SigningKey | undefined;
   if (sources.includes('results')) {
@@ -48,9 +50,9 @@ await runMain('mocks', async () => {
     await Promise.all(servers.map((s) => s.close()));
     throw error;
   }
-  return {
+  return tracing.around({
     [Symbol.asyncDispose]: async () => {
       await Promise.all(servers.map((s) => s.close()));
     },
-  };
+  });
 });

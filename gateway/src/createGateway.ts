@@ -12,6 +12,7 @@ import { loadJwksFile } from '../../lib/keys.ts';
 import { createLogger, type Logger } from '../../lib/logger.ts';
 import { createMetrics, type Metrics } from '../../lib/metrics.ts';
 import { createRateLimiter } from '../../lib/rateLimit/createRateLimiter.ts';
+import { withSpan } from '../../lib/tracing.ts';
 import { createAdminHandler } from './admin/createAdminHandler.ts';
 import { createCitizenHandler } from './admin/createCitizenHandler.ts';
 import { readFieldLabels } from './admin/fieldLabels.ts';
@@ -40,6 +41,7 @@ import { createDossierVerifier } from './plugins/purpose/dossierVerifier.ts';
 import { loadProcedureRegistry } from './procedures.ts';
 import { rewritingGateway } from './rewritingGateway.ts';
 import { SubgraphDataSource } from './subgraphDataSource.ts';
+import { tracedAuditStore } from './tracedAuditStore.ts';
 
 export interface GatewayOptions {
   readonly config: GatewayConfig;
@@ -162,6 +164,8 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   const gateway = new ApolloGateway({
     supergraphSdl: stripSecurityFeatures(supergraphSdl),
     logger: apolloLogger(logger),
+    // Its spans (validate, plan, execute, fetch) carry the operation name only: no document, no errors.
+    telemetry: { includeDocument: false, recordExceptions: false },
     buildService: ({ name, url }) => {
       if (name === 'audit') return createAuditDataSource(auditStore, evictor);
       sourceUrls[name] = options.subgraphUrls?.[name] ?? config.subgraphUrls[name] ?? url ?? '';
@@ -204,7 +208,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     authorizationMode: config.authorizationMode,
     dev: config.dev,
     limits: config.limits,
-    auditStore,
+    auditStore: tracedAuditStore(auditStore),
     disabled: config.disabledFeatures,
     rateLimiter,
     costLimiter,
@@ -256,13 +260,13 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   });
   const graphql = createGraphQLHandler({
     server,
-    admit: pipeline.admit,
+    admit: (context) => withSpan('pipeline.rateLimit', () => pipeline.admit(context)),
     persistedQueries,
     onRefused: () => metrics.graphqlRequests.labels('denied').inc(),
     maxBodyBytes: config.maxBodyBytes,
     beforeSend: config.disabledFeatures.has('attestation') ? undefined : attestationHeaders(keys.attestation),
     createContext: requestContextFactory({
-      verify: (authorization) => verifier.verify(authorization),
+      verify: (authorization) => withSpan('auth.token', () => verifier.verify(authorization)),
       requestTimeoutMs: config.requestTimeoutMs,
     }),
   });

@@ -12,6 +12,7 @@ import { type Caller, INTERNAL_TOKEN_LIFETIME_SECONDS, signInternalToken } from 
 import type { SigningKey } from '../../lib/keys.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { isSource } from '../../lib/topology.ts';
+import { withSpan } from '../../lib/tracing.ts';
 import { subjectKey } from './auditGraph/subjectKey.ts';
 import type { GatewayContext } from './context.ts';
 import type { EntityKeys } from './operation/entityKeys.ts';
@@ -85,7 +86,13 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     // Whose data crosses the gateway, whatever the client selected: every entity sent to be resolved…
     recordRepresentations(variables?.['representations'], this.#options.entityKeys, context.subjectsServed);
     try {
-      const text = await this.#fetchShared(query, body, caller, context.deadline);
+      const text = await withSpan(
+        'subgraph.fetch',
+        () => this.#fetchShared(query, body, caller, context.deadline),
+        {
+          'lienthong.subgraph': this.#options.name,
+        },
+      );
       const parsed = JSON.parse(text) as {
         data?: Record<string, unknown> | null;
         errors?: GraphQLFormattedError[];

@@ -4,6 +4,7 @@
 // lets one replica fetch while the others wait briefly and re-read the cache — bounded, so a lost lock
 // holder costs a little latency, never a hang. Successes and not-founds are stored; errors never are.
 import { createSingleFlight, type SingleFlight } from '../singleflight.ts';
+import { withSpan } from '../tracing.ts';
 import type { RecordCache, RecordKind } from './types.ts';
 
 export interface LoadedRecord<T> {
@@ -66,7 +67,15 @@ async function loadBatch<T>(
   options: LoadThroughOptions,
 ): Promise<LoadResult<T>[]> {
   const results = new Map<string, LoadResult<T>>();
-  const cached = await cache.getMany<T>(kind, ids).catch(() => ids.map(() => undefined));
+  const cached = await withSpan(
+    'cache.read',
+    async (span) => {
+      const records = await cache.getMany<T>(kind, ids).catch(() => ids.map(() => undefined));
+      span?.setAttribute('lienthong.cache.hits', records.filter(Boolean).length);
+      return records;
+    },
+    { 'lienthong.source': kind.source, 'lienthong.entity': kind.entity, 'lienthong.cache.keys': ids.length },
+  );
   ids.forEach((id, i) => {
     const record = cached[i];
     if (record) results.set(id, { value: record.value, fetchedAt: record.fetchedAt, fromCache: true });

@@ -1,4 +1,5 @@
 // The mocks' batch endpoints all answer `{ "ketQua": [slot, …] }`, one slot per key in key order.
+import { withSpan } from '../../lib/tracing.ts';
 import type { RequestOptions, UpstreamClient } from './upstreamClient.ts';
 import { UpstreamError } from './upstreamClient.ts';
 
@@ -11,7 +12,11 @@ export async function postBatch<T>(
   options: RequestOptions,
 ): Promise<(T | null)[]> {
   // A batch lookup changes nothing upstream, so it may be retried although it is a POST.
-  const answer = await client.postJson<{ ketQua?: unknown }>(path, body, { ...options, idempotent: true });
+  const answer = await withSpan(
+    'upstream.batch',
+    () => client.postJson<{ ketQua?: unknown }>(path, body, { ...options, idempotent: true }),
+    { 'lienthong.source': source, 'lienthong.batch.keys': keyCount },
+  );
   // A reply of the wrong shape is treated as an outage: its slots cannot be matched to the keys.
   if (!Array.isArray(answer?.ketQua) || answer.ketQua.length !== keyCount) {
     throw new UpstreamError(source, 'malformed');

@@ -52,6 +52,21 @@ describe('createUpstreamClient', () => {
     expect(await counted()).toBe(1);
   });
 
+  it("carries the gateway's request id on to the national database", async () => {
+    pool()
+      .intercept({ path: '/api/v1/x', method: 'POST', headers: { 'x-request-id': 'rid-0123456789' } })
+      .reply(200, { ketQua: [] });
+    await client.postJson('/api/v1/x', { a: [] }, { requestId: 'rid-0123456789' });
+    pool()
+      .intercept({
+        path: '/api/v1/y',
+        method: 'GET',
+        headers: (headers) => !Object.keys(headers).some((name) => name.toLowerCase() === 'x-request-id'),
+      })
+      .reply(200, {});
+    await client.getJson('/api/v1/y');
+  });
+
   it('turns a 5xx into an UpstreamError that carries neither body nor host', async () => {
     pool().intercept({ path: '/api/v1/x', method: 'POST' }).reply(503, 'internal-db-host-7 overloaded');
     const error = await client.postJson('/api/v1/x', {}).catch((e: unknown) => e);

@@ -63,7 +63,7 @@ export interface UpstreamClientOptions {
 export interface RequestOptions {
   /** Epoch ms after which the gateway no longer waits: the request is cut there if that is sooner. */
   readonly deadline?: number | undefined;
-  /** The gateway's request id, for logs. */
+  /** The gateway's request id, for logs; sent on as X-Request-Id so the national database can log it too. */
   readonly requestId?: string | undefined;
   /** Safe to retry: default true for GET, false for POST (the batch lookups are POSTed reads and say so). */
   readonly idempotent?: boolean | undefined;
@@ -95,6 +95,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           authorization: `Bearer ${options.apiKey}`,
           accept: 'application/json',
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(opts.requestId === undefined ? {} : { 'x-request-id': opts.requestId }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
         // undici's headersTimeout/bodyTimeout (300 s by default) bound only the gaps between bytes, so a

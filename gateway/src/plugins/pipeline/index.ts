@@ -4,6 +4,7 @@
 // stages run one after another in the order plugins/index.ts lists them: the first that refuses ends
 // the request, and nothing after it runs.
 import type { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
+import { withSpan } from '../../../../lib/tracing.ts';
 import type { GatewayContext } from '../../context.ts';
 import { operationRewrites } from '../../rewritingGateway.ts';
 import type { RootDenial } from '../purpose/dossierSubjects.ts';
@@ -36,7 +37,8 @@ export function pipelinePlugin(
           const state: PipelineState = {};
           for (const stage of stages) {
             onStage?.(stage.name, request.contextValue);
-            await stage.run(request, state);
+            // Each stage in a span of its own: a trace shows which one took the time or refused.
+            await withSpan(`pipeline.${stage.name}`, () => stage.run(request, state));
           }
         },
         async responseForOperation({ contextValue: context, response }) {

@@ -15,6 +15,7 @@ import {
   isProcedureCode,
   PROCEDURE_CODE_FORMAT,
 } from '../../../../lib/ids.ts';
+import { withSpan } from '../../../../lib/tracing.ts';
 import { type Procedure, type ProcedureRegistry, scopesInForce } from '../../procedures.ts';
 import type { OperationStage } from '../pipeline/index.ts';
 import type { ClientRegistry } from './clientRegistry.ts';
@@ -63,11 +64,10 @@ export function purposeStage(options: PurposeStageOptions): OperationStage {
           throw purposeRequired('This client system may not invoke the procedure of X-Procedure-Code.');
         }
         if (options.verifier) {
-          const verified = await options.verifier.verify({
-            procedureCode,
-            dossierId,
-            identity: context.identity,
-          });
+          const { verifier } = options;
+          const verified = await withSpan('purpose.dossier', () =>
+            verifier.verify({ procedureCode, dossierId, identity: context.identity }),
+          );
           if (!verified.ok) throw purposeRequired(verified.message);
           context.resolution.dossier = { procedureCode, agency: verified.dossier.agency };
           const fragments = Object.fromEntries(
