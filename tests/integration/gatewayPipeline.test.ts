@@ -70,7 +70,7 @@ async function recordsOf(clientId: string): Promise<number> {
 describe('the request pipeline', () => {
   it('runs its stages one after another in the documented order', async () => {
     const token = await stack.token('population:read', { sub: 'ubnd-order.motcua' });
-    const answer = await stack.query('{ citizen(id: "092082031521") { fullName } }', {}, { token });
+    const answer = await stack.query(PROFILE, { id: FIXTURES.husband }, { token });
     expect(answer.status).toBe(200);
     expect(stagesRun.get('ubnd-order.motcua')).toEqual(['limits', 'costBudget', 'purpose', 'authorization']);
   });
@@ -101,7 +101,7 @@ describe('the request pipeline', () => {
 
   it('attack: a flood of invalid and over-limit requests meets 429s and grows the audit no further than the quota', async () => {
     const token = await stack.token('population:read', { sub: 'ubnd-flood.motcua' });
-    const invalid = '{ citizen(id: "092082031521") { noSuchField } }';
+    const invalid = `{ citizen(id: "${FIXTURES.husband}") { noSuchField } }`;
     const tooDeep = `{ citizen(id: "${FIXTURES.husband}") { ${'spouse { '.repeat(14)}id${' }'.repeat(14)} } }`;
     stack.resetUpstreamCounts();
     const statuses: number[] = [];

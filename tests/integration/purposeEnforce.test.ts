@@ -173,7 +173,7 @@ describe('attack: reading someone the dossier does not name', () => {
 
   it('inside citizens(ids:), through a variable and an alias, only the stranger is refused', async () => {
     const answer = await stack.query(
-      'query($ids: [ID!]!) { family: citizens(ids: $ids) { fullName } mine: citizen(id: "092082031521") { id } }',
+      `query($ids: [ID!]!) { family: citizens(ids: $ids) { fullName } mine: citizen(id: "${FIXTURES.husband}") { id } }`,
       { ids: [FIXTURES.husband, STRANGER, FIXTURES.wife] },
       { token, ...purpose },
     );
