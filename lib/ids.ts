@@ -86,8 +86,8 @@ export const isLandSerial = (serial: string): boolean => /^[A-Z]{2}\d{6}$/.test(
 export const RESULT_CODE_FORMAT = 'an issued result code KIND-PP-YYYY-NNNNNN (e.g. KS-92-2025-004213)';
 export const isResultCode = (code: string): boolean => /^[A-Z]{2,4}-\d{2}-\d{4}-\d{6}$/.test(code);
 
-/** Procedure code of the national catalogue of administrative procedures, e.g. "1.004227". */
-export const PROCEDURE_CODE_FORMAT = 'a procedure code of the national catalogue (e.g. 1.004227)';
+/** Procedure code of the national catalogue of administrative procedures, e.g. "1.004222". */
+export const PROCEDURE_CODE_FORMAT = 'a procedure code of the national catalogue (e.g. 1.004222)';
 export const isProcedureCode = (code: string): boolean => /^\d\.\d{6}$/.test(code);
 
 /** Dossier id (mã hồ sơ), e.g. "H26.01-251121-0042": 4–64 letters, digits, and . - _ / */

@@ -49,7 +49,10 @@ beforeAll(async () => {
     code: SENSITIVE_PROCEDURE,
     name: 'Thủ tục thử nghiệm (dữ liệu nhạy cảm)',
     level: 'province',
+    source: 'test fixture, not in the national catalogue',
+    confirmed: false,
     scopes: ['population:read', 'population:sensitive'],
+    fields: ['Query.citizen', 'Citizen.*', 'Address.*', 'Provenance.*'],
   });
   await writeFile(join(dir, 'procedures.json'), JSON.stringify(registry));
   auditStore = await createAuditStore({

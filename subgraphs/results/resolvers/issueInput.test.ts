@@ -54,7 +54,7 @@ describe('issueBody', () => {
   it('names the argument of a malformed input', () => {
     const cases: [Partial<IssueResultInput>, string][] = [
       [{ agencyCode: 'nonsense' }, 'input.agencyCode'],
-      [{ procedureCode: '1.004227' }, 'input.procedureCode'],
+      [{ procedureCode: '1.004222' }, 'input.procedureCode'],
       [{ subject: { kind: 'ENTERPRISE', id: '092215081377' } }, 'input.subject.id'],
       [{ documentSha256: 'AB'.repeat(32) }, 'input.documentSha256'],
       [{ validUntil: '31/12/2030' }, 'input.validUntil'],
