@@ -31,7 +31,7 @@ describe('business', () => {
         } else expect(enterprise!.chuSoHuu.map((o) => o.soDinhDanh)).toContain(id);
       }
     }
-    expect(representatives).toBeGreaterThan(40);
+    expect(representatives).toBeGreaterThan(30);
   });
 
   it('every enterprise has a valid code, an existing representative who lists it, and owners who exist', () => {

@@ -75,7 +75,7 @@ function parcels(holder: LandHolder, provinceCode: string, year: number, rng: Rn
 
 export function landProvince(holder: LandHolder): string {
   return holder.kind === 'TO_CHUC'
-    ? homeProvince(holder.enterprise.code.slice(0, 2))
+    ? homeProvince(holder.enterprise.representative.province)
     : permanentResidence(holder.person).maTinh;
 }
 
