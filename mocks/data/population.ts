@@ -1,5 +1,6 @@
 // Records of the population database (CSDL quốc gia về dân cư): CongDan and HoGiaDinh.
 import { communesOf } from '../../lib/adminUnits/index.ts';
+import { ethnicity, groupFamilyName, ownStyleName, religion } from './ethnicity.ts';
 import {
   anchorIdOfHouseholdCode,
   householdAnchor,
@@ -10,7 +11,7 @@ import {
   spouseOf,
 } from './family.ts';
 import { Rng } from './hash.ts';
-import { ethnicity, familyName, isSouthern, personalName, religion } from './names.ts';
+import { familyName, isSouthern, personalName } from './names.ts';
 import { birthDate, deathDate, decodePerson, exists, type Person } from './person.ts';
 import { addressIn, type DiaChi, homeProvince, residenceProvince, toDiaChi } from './places.ts';
 
@@ -41,11 +42,24 @@ export interface HoGiaDinh {
   thanhVien: { soDinhDanh: string; quanHeVoiChuHo: 'CHU_HO' | 'VO' | 'CHONG' | 'CON' }[];
 }
 
-/** Full name: the family name comes down the father's line. */
+/** Ethnicity comes down the father's line, from where the line's root was born. */
+export function ethnicGroup(person: Person): string {
+  const root = lineageRoot(person);
+  return ethnicity(new Rng('ethnicity', root.id), root.province);
+}
+
+/** Full name: the family name comes down the father's line, in the style of the line's group. */
 export function fullName(person: Person): string {
   const root = lineageRoot(person);
-  const family = familyName(new Rng('family-name', root.id), isSouthern(homeProvince(root.province)));
-  return `${family} ${personalName(new Rng('name', person.id), person.sex, person.birthYear)}`;
+  const group = ethnicity(new Rng('ethnicity', root.id), root.province);
+  const familyRng = new Rng('family-name', root.id);
+  const family =
+    groupFamilyName(familyRng, group) ?? familyName(familyRng, isSouthern(homeProvince(root.province)));
+  const rng = new Rng('name', person.id);
+  return (
+    ownStyleName(rng, group, family, person.sex, person.id) ??
+    `${family} ${personalName(rng, person.sex, person.birthYear)}`
+  );
 }
 
 /** Where the birth was registered: a commune of today's province that the old province became part of. */
@@ -76,6 +90,7 @@ export function congDan(id: string): CongDan | null {
   const spouse = spouseOf(person);
   const residence = permanentResidence(person);
   const rng = new Rng('citizen', id);
+  const group = ethnicGroup(person);
   return {
     soDinhDanh: id,
     hoVaTen: fullName(person),
@@ -84,8 +99,9 @@ export function congDan(id: string): CongDan | null {
     trangThai: died ? 'DA_CHET' : 'CON_SONG',
     ngayMat: died ?? null,
     quocTich: 'Việt Nam',
-    danToc: ethnicity(new Rng('ethnicity', root.id), rootHome),
-    tonGiao: religion(new Rng('religion', root.id, rng.int(4) === 0 ? id : '')),
+    danToc: group,
+    // Religion is mostly the family's; one person in four has their own.
+    tonGiao: religion(new Rng('religion', root.id, rng.int(4) === 0 ? id : ''), root.province, group),
     noiDangKyKhaiSinh: birthRegistrationPlace(person),
     queQuan: addressIn(rootHome, new Rng('hometown', root.id)),
     noiThuongTru: residence,
