@@ -7,6 +7,7 @@ import {
   isLandSerial,
   isResultCode,
   parseCitizenId,
+  parseLandSerial,
   TAX_PROVINCE_PREFIXES,
   taxCheckDigit,
 } from './ids.ts';
@@ -94,6 +95,20 @@ describe('enterprise codes', () => {
 
   it('never issues a code whose remainder is 0', () => {
     expect(taxCheckDigit('000000000')).toBeUndefined();
+  });
+});
+
+describe('land certificate serials', () => {
+  it('accepts the serial as printed, with a space, and returns it compact', () => {
+    expect(parseLandSerial('AI 821557')).toBe('AI821557');
+    expect(parseLandSerial('AI821557')).toBe('AI821557');
+    expect(isLandSerial('AI 821557')).toBe(false); // keys and records use the compact form only
+  });
+
+  it('refuses other spacing, lower case and wrong lengths', () => {
+    for (const serial of ['AI  821557', 'ai 821557', 'AI 82155', 'A I821557', 'AI 821557 ', '']) {
+      expect(parseLandSerial(serial), serial).toBeUndefined();
+    }
   });
 });
 

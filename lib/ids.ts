@@ -147,10 +147,20 @@ export function isEnterpriseCode(code: string): boolean {
 export const INSURANCE_CODE_FORMAT = 'a 10-digit social insurance code';
 export const isInsuranceCode = (code: string): boolean => /^\d{10}$/.test(code);
 
-/** Land certificate serial (số phát hành giấy chứng nhận): two capital letters and six digits, e.g. "CS123456". */
+/**
+ * Land certificate serial (số phát hành giấy chứng nhận): two capital letters and six digits, e.g.
+ * "CS123456" — the form lienthong keys and returns. The certificate prints it with a space ("AI
+ * 821557"), which officers copy as printed: `parseLandSerial` accepts both and returns the compact form.
+ */
 export const LAND_SERIAL_FORMAT =
-  'a land certificate serial: two capital letters followed by 6 digits (e.g. CS123456)';
+  'a land certificate serial: two capital letters followed by 6 digits, with or without a space as printed (e.g. CS123456 or AI 821557)';
 export const isLandSerial = (serial: string): boolean => /^[A-Z]{2}\d{6}$/.test(serial);
+
+/** The compact serial ("AI821557") of a serial written compact or as printed ("AI 821557"). */
+export function parseLandSerial(serial: string): string | undefined {
+  const match = /^([A-Z]{2}) ?(\d{6})$/.exec(serial);
+  return match ? `${match[1]}${match[2]}` : undefined;
+}
 
 /**
  * Issued result code: KIND-PP-YYYY-NNNNNN — a 2–4 letter kind (KS birth registration, TT residence,
