@@ -46,10 +46,11 @@ const PARTICIPATION_SHARE = 0.62;
 const FIRST_RECORD_YEAR = 1995;
 /**
  * Health insurance covered 94.29% of the population at the end of 2024 (Bảo hiểm xã hội Việt Nam,
- * báo cáo tổng kết năm 2024); contributors are covered through their employer or their own scheme,
- * everyone else (children under 6, pupils, pensioners, households, the poor) through this share.
+ * báo cáo tổng kết năm 2024). Employees are always covered through their employer; everyone else
+ * (children under 6, pupils, pensioners, households, the poor) with this share, which brings the
+ * whole population to about 94%.
  */
-export const HEALTH_COVERAGE_SHARE = 0.94;
+export const HEALTH_COVERAGE_SHARE = 0.925;
 /** Voluntary social insurance (since 2008): about one contributor in ten (≈1.9 of 20 million in 2024). */
 const VOLUNTARY_SHARE = 0.1;
 const FIRST_VOLUNTARY_YEAR = 2008;

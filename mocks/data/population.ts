@@ -62,10 +62,20 @@ export function fullName(person: Person): string {
   );
 }
 
-/** Where the birth was registered: a commune of today's province that the old province became part of. */
+/**
+ * Where the birth was registered: the commune where the parents live (Civil Status Law 2014, art. 13:
+ * the People's Committee of the commune where the father or mother resides) when they live in the
+ * province the identification number names; otherwise a commune of that province, where they lived
+ * then.
+ */
 export function birthRegistrationPlace(person: Person): DiaChi {
-  const rng = new Rng('birth-place', person.id);
-  const commune = rng.pick(communesOf(homeProvince(person.province)));
+  const home = homeProvince(person.province);
+  const parents = parentsOf(person);
+  const parentsHome = parents && permanentResidence(parents.father);
+  const commune =
+    parentsHome?.maTinh === home
+      ? communesOf(home).find((c) => c.code === parentsHome.maXa)!
+      : new Rng('birth-place', person.id).pick(communesOf(home));
   return toDiaChi(commune, `UBND ${commune.nameWithType}`);
 }
 
