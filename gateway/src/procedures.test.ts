@@ -106,6 +106,25 @@ describe('the shipped registry', () => {
   });
 });
 
+describe('docs/procedures.md', () => {
+  it('lists every registry entry with its name and level, and marks the unconfirmed ones', async () => {
+    const doc = await readFile(new URL('../../docs/procedures.md', import.meta.url), 'utf8');
+    const rows = new Map(
+      doc
+        .split('\n')
+        .filter((line) => /^\| \d\.\d{6} \|/.test(line))
+        .map((line) => [line.split(' | ')[0]!.slice(2), line] as const),
+    );
+    const all = (await loadProcedureRegistry()).all();
+    expect([...rows.keys()].sort()).toEqual(all.map((p) => p.code).sort());
+    for (const procedure of all) {
+      const row = rows.get(procedure.code)!;
+      expect(row, procedure.code).toContain(`| ${procedure.name} | ${procedure.level} |`);
+      expect(row.includes('**unconfirmed**'), procedure.code).toBe(!procedure.confirmed);
+    }
+  });
+});
+
 describe('the fields of a procedure', () => {
   const schema = buildSchema(`
     type Query { citizen(id: ID!): Citizen }
