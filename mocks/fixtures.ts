@@ -4,7 +4,7 @@ export const FIXTURES = {
   /** Husband: alive, head of `household`, legal representative of `enterprise`, insured with `employer`, holds `landSerial` with his wife. */
   husband: '092082022321',
   /** Wife of `husband`: alive, in the same household, co-holder of `landSerial`. */
-  wife: '092184022321',
+  wife: '092185022321',
   /** The couple's two children, living with them; the first was born-registered in Cần Thơ (`birthRegistration`). */
   children: ['092209309642', '092311277574'],
   /** The family's household code (maHo): exactly husband, wife and the two children. */

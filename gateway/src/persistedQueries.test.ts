@@ -19,7 +19,7 @@ async function safelistFile(content: unknown): Promise<string> {
   return file;
 }
 
-const query = '{ citizen(id: "092184022321") { fullName } }';
+const query = '{ citizen(id: "092185022321") { fullName } }';
 
 describe('persisted queries', () => {
   it('in safelist mode serves the listed texts by hash and ignores registrations', async () => {

@@ -167,6 +167,28 @@ describe('insurance', () => {
   });
 });
 
+describe('marriages', () => {
+  it('pair spouses of varied ages and origins (GSO 2021: first marriage at 27.2 for men, 23.1 for women)', () => {
+    const gaps: number[] = [];
+    let otherProvince = 0;
+    for (const r of national) {
+      if (r.gioiTinh !== 'NAM' || !r.soDinhDanhVoChong) continue;
+      const wife = congDan(r.soDinhDanhVoChong)!;
+      gaps.push(Number(wife.ngaySinh.slice(0, 4)) - Number(r.ngaySinh.slice(0, 4)));
+      if (wife.soDinhDanh.slice(1, 3) !== r.soDinhDanh.slice(1, 3)) otherProvince++;
+    }
+    expect(gaps.length).toBeGreaterThan(800);
+    const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+    expect(mean).toBeGreaterThan(2); // husbands about three to four years older on average
+    expect(mean).toBeLessThan(5);
+    expect(share(gaps, (g) => g < 0)).toBeGreaterThan(0.03); // some wives are older
+    expect(share(gaps, (g) => g < 0)).toBeLessThan(0.2);
+    expect(new Set(gaps).size).toBeGreaterThan(8);
+    expect(otherProvince / gaps.length).toBeGreaterThan(0.15); // not everyone marries within their province
+    expect(otherProvince / gaps.length).toBeLessThan(0.45);
+  });
+});
+
 describe('births and land', () => {
   it('registers a child’s birth in the commune where the parents live, when they live in that province', () => {
     let withParentsHere = 0;
