@@ -9,7 +9,7 @@ import { minimumWage, thamGiaBaoHiem } from './insurance.ts';
 import { giayChungNhan } from './land.ts';
 import { serialsOfCitizen } from './landHolders.ts';
 import { decodePerson, makePerson, REFERENCE_YEAR } from './person.ts';
-import { type CongDan, congDan } from './population.ts';
+import { type CongDan, congDan, hoGiaDinh } from './population.ts';
 import { sampleCitizenIds } from './samples.ts';
 
 const national = sampleCitizenIds(6000, 'distribution')
@@ -186,6 +186,34 @@ describe('marriages', () => {
     expect(new Set(gaps).size).toBeGreaterThan(8);
     expect(otherProvince / gaps.length).toBeGreaterThan(0.15); // not everyone marries within their province
     expect(otherProvince / gaps.length).toBeLessThan(0.45);
+  });
+});
+
+describe('households', () => {
+  it('hold up to three generations, of realistic sizes', () => {
+    const codes = new Set(national.map((r) => r.maHoGiaDinh).filter((c): c is string => c !== null));
+    const households = [...codes].map((code) => hoGiaDinh(code)!);
+    expect(households.length).toBeGreaterThan(2000);
+    const sizes = households.map((h) => h.thanhVien.length);
+    const mean = sizes.reduce((a, b) => a + b, 0) / sizes.length;
+    // Census 2019: 3.5 people per household. Two child slots per couple keep the generator below it.
+    expect(mean).toBeGreaterThan(2.6);
+    expect(mean).toBeLessThan(3.6);
+    const threeGenerations = share(households, (h) => h.thanhVien.some((m) => m.quanHeVoiChuHo === 'CHAU'));
+    expect(threeGenerations).toBeGreaterThan(0.08);
+    expect(threeGenerations).toBeLessThan(0.4);
+    expect(share(households, (h) => h.thanhVien.length >= 5)).toBeGreaterThan(0.05);
+    for (const h of households) {
+      // A daughter-in-law lives there only with her husband's family: a CON she is married to.
+      for (const m of h.thanhVien.filter((x) => x.quanHeVoiChuHo === 'CON_DAU')) {
+        const husband = congDan(m.soDinhDanh)!.soDinhDanhVoChong;
+        expect(
+          husband === null ||
+            congDan(husband)!.soDinhDanhCha === h.soDinhDanhChuHo ||
+            congDan(husband)!.soDinhDanhMe === h.soDinhDanhChuHo,
+        ).toBe(true);
+      }
+    }
   });
 });
 

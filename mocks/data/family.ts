@@ -42,9 +42,11 @@ const MIN_WIFE_AGE = 20;
 const MIN_HUSBAND_AGE = 20;
 /** No child is born to a mother younger than this (the father's age alone sets the birth years). */
 const MIN_MOTHER_AGE = 18;
-/** Children stay in their parents' household until married or this age. */
-const LEAVES_HOME_AT = 30;
+/** Unmarried children stay in their parents' household until this age. */
+const LEAVES_HOME_AT = 40;
 const ADULT_AGE = 18;
+/** Share of youngest sons who stay in their parents' household once married. */
+const STAYS_SHARE = 0.7;
 
 export function wifeCandidate(husband: Person): Person {
   const province = shiftProvince(husband.province, originShift(husband.serial));
@@ -139,19 +141,39 @@ export function lineageRoot(person: Person): Person {
   return current;
 }
 
+/**
+ * Whether this married man lives on in his parents' household with his wife and children, as the
+ * son who keeps the parents' home often does: three generations under one roof. Only the youngest
+ * son of a couple one of whom is alive, and only when his father does not himself live in his own
+ * parents' household (no fourth generation).
+ */
+export function staysWithParents(man: Person): boolean {
+  if (man.sex !== 'MALE' || !isMarriedHusband(man)) return false;
+  const parents = parentsOf(man);
+  if (!parents || !(isAlive(parents.father) || isAlive(parents.mother))) return false;
+  const sons = childrenOf(parents.father).filter((c) => c.sex === 'MALE');
+  if (sons.at(-1)?.id !== man.id || !hashChance(STAYS_SHARE, 'stays', man.id)) return false;
+  return !staysWithParents(parents.father);
+}
+
+/** The anchor of a married man's household: his father's when he stays, else himself. */
+const anchorOfCouple = (husband: Person): Person =>
+  staysWithParents(husband) ? parentsOf(husband)!.father : husband;
+
 /** The person whose number identifies the household this living person belongs to, if any. */
 export function householdAnchor(person: Person): Person | undefined {
   if (!exists(person) || !isAlive(person)) return undefined;
-  if (person.sex === 'MALE' && isMarriedHusband(person)) return person;
+  if (person.sex === 'MALE' && isMarriedHusband(person)) return anchorOfCouple(person);
   const husband = person.sex === 'FEMALE' ? spouseOf(person) : undefined;
-  if (husband) return husband;
+  if (husband) return anchorOfCouple(husband);
   const parents = parentsOf(person);
   if (parents && ageAt(person) < LEAVES_HOME_AT && (isAlive(parents.father) || isAlive(parents.mother)))
-    return parents.father;
+    return anchorOfCouple(parents.father);
   return ageAt(person) >= ADULT_AGE ? person : undefined;
 }
 
-export type Relation = 'CHU_HO' | 'VO' | 'CHONG' | 'CON';
+/** CON_DAU: daughter-in-law; CHAU: grandchild. */
+export type Relation = 'CHU_HO' | 'VO' | 'CHONG' | 'CON' | 'CON_DAU' | 'CHAU';
 
 export interface Household {
   readonly anchor: Person;
@@ -170,6 +192,15 @@ export function householdOf(anchor: Person): Household | undefined {
     if (wifeAlive) members.push({ person: wife, relation: husbandAlive ? 'VO' : 'CHU_HO' });
     for (const child of childrenOf(anchor)) {
       if (householdAnchor(child)?.id === anchor.id) members.push({ person: child, relation: 'CON' });
+      if (!staysWithParents(child)) continue;
+      // The son who stays brings his wife and their children living at home (his widow and children
+      // stay on after him).
+      const daughterInLaw = wifeCandidate(child);
+      if (isAlive(daughterInLaw)) members.push({ person: daughterInLaw, relation: 'CON_DAU' });
+      for (const grandchild of childrenOf(child)) {
+        if (householdAnchor(grandchild)?.id === anchor.id)
+          members.push({ person: grandchild, relation: 'CHAU' });
+      }
     }
     return { anchor, head: husbandAlive ? anchor : wife, members };
   }

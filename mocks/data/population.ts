@@ -8,6 +8,7 @@ import {
   householdOf,
   lineageRoot,
   parentsOf,
+  type Relation,
   spouseOf,
 } from './family.ts';
 import { Rng } from './hash.ts';
@@ -39,7 +40,7 @@ export interface HoGiaDinh {
   maHo: string;
   soDinhDanhChuHo: string;
   diaChi: DiaChi;
-  thanhVien: { soDinhDanh: string; quanHeVoiChuHo: 'CHU_HO' | 'VO' | 'CHONG' | 'CON' }[];
+  thanhVien: { soDinhDanh: string; quanHeVoiChuHo: Relation }[];
 }
 
 /** Ethnicity comes down the father's line, from where the line's root was born. */
