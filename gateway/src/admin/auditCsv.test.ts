@@ -18,7 +18,7 @@ describe('auditCsv', () => {
         at: '2026-01-02T03:04:05.000Z',
         clientId: 'ubnd-hanoi.motcua',
         officer: null,
-        procedureCode: '1.004227',
+        procedureCode: '1.004222',
         dossierId: 'H01.10-251121-0001',
         subjects: ['Citizen:092082022321', 'Enterprise:1876535207'],
         fields: ['Citizen.fullName', 'Query.citizen'],
@@ -28,7 +28,7 @@ describe('auditCsv', () => {
     ]);
     expect(csv).toBe(
       'id,at,clientId,officer,procedureCode,dossierId,outcome,subjects,fields,denied\r\n' +
-        '7,2026-01-02T03:04:05.000Z,ubnd-hanoi.motcua,,1.004227,H01.10-251121-0001,ok,' +
+        '7,2026-01-02T03:04:05.000Z,ubnd-hanoi.motcua,,1.004222,H01.10-251121-0001,ok,' +
         'Citizen:092082022321 Enterprise:1876535207,Citizen.fullName Query.citizen,\r\n',
     );
   });
