@@ -1,9 +1,11 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSchema } from 'graphql';
+import { buildSchema, type GraphQLObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lib/errors.ts';
+import { isSatisfied } from './operation/requirements.ts';
+import { readScopeRequirements } from './operation/supergraphSecurity.ts';
 import { apiSchemaOf } from './operation/testSupergraph.ts';
 import {
   assertProcedureFieldsExist,
@@ -86,6 +88,30 @@ describe('the shipped registry', () => {
     const supergraph = await readFile(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
     const schema = await apiSchemaOf(supergraph);
     expect(unknownFieldCoordinates(registry, schema)).toEqual([]);
+  });
+
+  it('names only fields its own scopes can read', async () => {
+    const supergraph = await readFile(new URL('../../schema/supergraph.graphql', import.meta.url), 'utf8');
+    const requirements = readScopeRequirements(supergraph);
+    const schema = await apiSchemaOf(supergraph);
+    const unreadable: string[] = [];
+    for (const procedure of (await loadProcedureRegistry()).all()) {
+      for (const coordinate of procedure.fields) {
+        const [typeName, fieldName] = coordinate.split('.') as [string, string];
+        const fields =
+          fieldName === '*'
+            ? Object.keys((schema.getType(typeName) as GraphQLObjectType).getFields()).map(
+                (f) => `${typeName}.${f}`,
+              )
+            : [coordinate];
+        const readable = fields.filter((f) => isSatisfied(requirements.get(f) ?? [[]], procedure.scopes));
+        // A wildcard may cover fields of other scopes (they stay unread); a named field may not.
+        if (fieldName === '*' ? readable.length === 0 : readable.length !== 1) {
+          unreadable.push(`${procedure.code} ${coordinate}`);
+        }
+      }
+    }
+    expect(unreadable).toEqual([]);
   });
 
   it('gives a marriage identity, residence and the spouse link, not land, insurance or ethnicity', async () => {
