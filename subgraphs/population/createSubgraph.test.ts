@@ -128,10 +128,11 @@ describe('population subgraph', () => {
       `{ citizen(id: "${ID}") { household { members { relationToHead } } } }`,
     );
     expect(answer.body.errors).toBeUndefined();
-    const members = (
-      answer.body.data?.['citizen'] as { household: { members: { relationToHead: string }[] } }
-    ).household.members;
-    expect(members.map((m) => m.relationToHead)).toEqual([
+    expect(answer.body.data).toBeDefined();
+    const { household } = answer.body.data!['citizen'] as {
+      household: { members: { relationToHead: string }[] };
+    };
+    expect(household.members.map((m) => m.relationToHead)).toEqual([
       'HEAD',
       'CHILD',
       'CHILD_IN_LAW',
