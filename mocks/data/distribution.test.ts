@@ -127,7 +127,7 @@ describe('insurance', () => {
   const living = national.filter((r) => r.trangThai === 'CON_SONG');
   const records = living.map((r) => thamGiaBaoHiem(r.soDinhDanh));
 
-  it('gives a health insurance card to about 94% of living people (BHXH Việt Nam, end of 2024: 94.29%)', () => {
+  it('gives a health insurance card to about 94% of living people (BHXH Việt Nam, coverage at the end of 2024)', () => {
     const covered = share(records, (r) => r?.theBHYT != null);
     expect(covered).toBeGreaterThan(0.94 - 0.02);
     expect(covered).toBeLessThan(0.94 + 0.02);
@@ -168,7 +168,7 @@ describe('insurance', () => {
 });
 
 describe('marriages', () => {
-  it('pair spouses of varied ages and origins (GSO 2021: first marriage at 27.2 for men, 23.1 for women)', () => {
+  it('pair spouses of varied ages and origins (GSO: men marry about three to four years older than women)', () => {
     const gaps: number[] = [];
     let otherProvince = 0;
     for (const r of national) {

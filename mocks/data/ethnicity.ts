@@ -16,8 +16,8 @@ export const ETHNIC_GROUPS = [
 type Shares = readonly (readonly [string, number])[];
 
 /**
- * Ethnic composition (%) of the old provinces where the Kinh are not nearly everyone (census 2019,
- * rounded; the rest of each province is Kinh). Elsewhere 99% Kinh with a few of the groups around.
+ * Ethnic composition (%) of the old provinces where the Kinh are not nearly everyone, approximately
+ * as the 2019 census counted it (rounded; the rest of each province is Kinh). Elsewhere 99% Kinh with a few of the groups around.
  */
 const COMPOSITION: Readonly<Record<string, Shares>> = {
   '01': [

@@ -12,8 +12,9 @@ import { ageAt, exists, isAlive, makePerson, type Person, REFERENCE_YEAR } from 
 import { OLD_PROVINCE_CODES, oldProvinceIndex } from './places.ts';
 
 /**
- * Years by which the husband is older than his wife: about three on average, a tenth of wives older
- * (GSO, Điều tra biến động dân số 2021: mean age at first marriage 27.2 for men, 23.1 for women).
+ * Years by which the husband is older than his wife: about three on average, as the gap between the
+ * mean ages at first marriage of men and women in the GSO's population change surveys; a tenth of
+ * wives are older.
  */
 const AGE_GAPS = new Weighted<number>([
   [-3, 1], [-2, 2], [-1, 5], [0, 9], [1, 12], [2, 14], [3, 14], [4, 12], [5, 10], [6, 7], [7, 5], [8, 4],

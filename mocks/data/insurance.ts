@@ -45,7 +45,7 @@ const PARTICIPATION_SHARE = 0.62;
 /** Social insurance records were digitised from 1995 on. */
 const FIRST_RECORD_YEAR = 1995;
 /**
- * Health insurance covered 94.29% of the population at the end of 2024 (Bảo hiểm xã hội Việt Nam,
+ * Health insurance covered about 94% of the population at the end of 2024 (Bảo hiểm xã hội Việt Nam,
  * báo cáo tổng kết năm 2024). Employees are always covered through their employer; everyone else
  * (children under 6, pupils, pensioners, households, the poor) with this share, which brings the
  * whole population to about 94%.
