@@ -55,8 +55,8 @@ describe('enterprise codes', () => {
   it('accepts codes of public registrations across the tax province numbers', () => {
     // The first two digits are the tax authority's province number, not the administrative code:
     // 09 Hưng Yên, 14 Đồng Tháp, 18 Cần Thơ, 23 Bắc Ninh, 35 Bà Rịa - Vũng Tàu, 36 Đồng Nai,
-    // 37 Bình Dương, 43 Quảng Ngãi, 46 Thái Nguyên, 59 Gia Lai (codes as published in the national
-    // business registration portal; their check digits hold).
+    // 37 Bình Dương, 43 Quảng Ngãi, 46 Thái Nguyên, 59 Gia Lai (codes of well-known enterprises
+    // registered in those provinces; their check digits hold).
     for (const code of [
       '0900189284',
       '1400112623',
