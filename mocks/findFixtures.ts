@@ -7,7 +7,7 @@ import { thamGiaBaoHiem } from './data/insurance.ts';
 import { serialsOfCitizen } from './data/landHolders.ts';
 import { decodePerson, exists, makePerson } from './data/person.ts';
 import { congDan } from './data/population.ts';
-import { resultsOfCitizen, syntheticResult } from './data/results.ts';
+import { resultsOfCitizen, resultsOfEnterprise, syntheticResult } from './data/results.ts';
 
 function findFamily() {
   for (let year = 1980; year <= 1988; year++) {
@@ -18,9 +18,13 @@ function findFamily() {
       const household = householdOf(husband);
       const children = childrenOf(husband);
       if (children.length !== 2 || household?.members.length !== 4) continue;
+      // An operating enterprise with a registration result: a legal form whose founding procedure the
+      // registry lists.
       const enterprise = theoCaNhan(husband.id).find(
         (r) =>
-          r.vaiTro === 'DAI_DIEN_PHAP_LUAT' && doanhNghiep(r.maSoDoanhNghiep)?.tinhTrang === 'DANG_HOAT_DONG',
+          r.vaiTro === 'DAI_DIEN_PHAP_LUAT' &&
+          doanhNghiep(r.maSoDoanhNghiep)?.tinhTrang === 'DANG_HOAT_DONG' &&
+          resultsOfEnterprise(r.maSoDoanhNghiep).length === 1,
       );
       const land = serialsOfCitizen(husband);
       const insurance = thamGiaBaoHiem(husband.id);
@@ -28,7 +32,8 @@ function findFamily() {
       const birth = children
         .flatMap((c) => resultsOfCitizen(c.id))
         .find((r) => r.maKetQua.startsWith('KS-92-'));
-      if (!enterprise || land.length === 0 || !employer || !birth) continue;
+      const landResult = resultsOfCitizen(husband.id).find((r) => r.maKetQua.startsWith('DD-'));
+      if (!enterprise || land.length === 0 || !employer || !birth || !landResult) continue;
       return {
         husband: husband.id,
         wife: wife.id,
@@ -39,6 +44,9 @@ function findFamily() {
         landSerial: land[0],
         birthRegistration: birth.maKetQua,
         birthRegistrationSubject: birth.doiTuong.ma,
+        businessRegistration: resultsOfEnterprise(enterprise.maSoDoanhNghiep)[0]!.maKetQua,
+        enterpriseType: doanhNghiep(enterprise.maSoDoanhNghiep)!.loaiHinh,
+        landResult: landResult.maKetQua,
       };
     }
   }

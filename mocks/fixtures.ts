@@ -2,25 +2,25 @@
 // Found with mocks/findFixtures.ts; fixtures.test.ts proves each still has the property claimed.
 export const FIXTURES = {
   /** Husband: alive, head of `household`, legal representative of `enterprise`, insured with `employer`, holds `landSerial` with his wife. */
-  husband: '092082031521',
+  husband: '092082022321',
   /** Wife of `husband`: alive, in the same household, co-holder of `landSerial`. */
-  wife: '092184031521',
+  wife: '092185022321',
   /** The couple's two children, living with them; the first was born-registered in Cần Thơ (`birthRegistration`). */
-  children: ['092209342442', '092215081377'],
+  children: ['092209309642', '092311277574'],
   /** The family's household code (maHo): exactly husband, wife and the two children. */
-  household: '456463235352',
+  household: '900907686952',
   /** An operating enterprise (CONG_TY_TNHH_MTV) whose legal representative is `husband`. */
-  enterprise: '9266800762',
+  enterprise: '1876535207',
   /** An enterprise that employed `husband` (first period of his social insurance). */
-  employer: '2525850025',
+  employer: '2734538483',
   /** A land certificate held by `husband` and `wife`. */
-  landSerial: 'TR317207',
+  landSerial: 'FS536032',
   /** Birth registration (KS) of the first child, issued in Cần Thơ (province 92). */
-  birthRegistration: 'KS-92-2009-174393',
+  birthRegistration: 'KS-92-2009-239093',
   /** Business registration (DN) of `enterprise`. */
-  businessRegistration: 'DN-92-2022-952223',
+  businessRegistration: 'DN-92-2020-093187',
   /** Land certificate result (DD) whose subject is `husband`. */
-  landResult: 'DD-92-2010-796838',
+  landResult: 'DD-92-2019-427863',
   /** A deceased citizen (DA_CHET, with ngayMat). */
   deceased: '001040000001',
   /** A well-formed citizen id that is not in the population database. */

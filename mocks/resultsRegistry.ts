@@ -21,7 +21,7 @@ export const LOAI_KET_QUA = 'ket-qua';
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const issueSchema = z.object({
-  maThuTuc: z.string().refine(isProcedureCode, 'a procedure code such as 1.004227'),
+  maThuTuc: z.string().refine(isProcedureCode, 'a procedure code such as 1.004222'),
   tenThuTuc: text(300),
   trichYeu: text(500),
   coQuanCap: z.object({

@@ -1,9 +1,10 @@
 // The procedure registry (DESIGN.md "Purpose"): each procedure of the national catalogue names the
-// scopes it may use. A request's scopes in force are its token's scopes that its procedure allows,
-// plus the few scopes that are not bound to a purpose. Loaded once at start; a bad file stops the
-// process with one line per problem.
+// scopes it may use and the schema fields its dossier needs. A request's scopes in force are its
+// token's scopes that its procedure allows, plus the few scopes that are not bound to a purpose.
+// Loaded once at start; a bad file stops the process with one line per problem.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { type GraphQLSchema, isInterfaceType, isObjectType } from 'graphql';
 import { z } from 'zod';
 import { ConfigError } from '../../lib/errors.ts';
 import { isProcedureCode, PROCEDURE_CODE_FORMAT } from '../../lib/ids.ts';
@@ -20,6 +21,16 @@ export interface Procedure {
   /** The level of the agency that settles it. */
   readonly level: ProcedureLevel;
   readonly scopes: ReadonlySet<Scope>;
+  /** Where the code, name and level were checked: a public copy of the catalogue, or a citation. */
+  readonly source: string;
+  /** False when no public copy of the catalogue confirmed the code and name (the entry is kept, marked). */
+  readonly confirmed: boolean;
+  /**
+   * Schema coordinates the procedure's dossier needs: `Type.field`, or `Type.*` for every field of a
+   * type. What a procedure may read is narrower than what its scopes allow (a marriage needs identity,
+   * residence and the spouse link, not the whole population record).
+   */
+  readonly fields: readonly string[];
 }
 
 export interface ProcedureRegistry {
@@ -32,13 +43,24 @@ export const DEFAULT_PROCEDURES_FILE = fileURLToPath(
   new URL('../../schema/procedures.json', import.meta.url),
 );
 
+/** A schema coordinate a procedure may name: `Type.field` or `Type.*` (GraphQL names). */
+export const FIELD_COORDINATE_FORMAT = 'a schema coordinate Type.field or Type.* (e.g. Citizen.fullName)';
+const FIELD_COORDINATE = /^[_A-Za-z][_0-9A-Za-z]*\.(?:\*|[_A-Za-z][_0-9A-Za-z]*)$/;
+export const isFieldCoordinate = (coordinate: string): boolean => FIELD_COORDINATE.test(coordinate);
+
 const procedureSchema = z.strictObject({
   code: z.string().refine(isProcedureCode, `must be ${PROCEDURE_CODE_FORMAT}`),
   name: z.string().trim().min(1, 'must be a non-empty name').max(500),
   level: z.enum(PROCEDURE_LEVELS),
+  confirmed: z.boolean().optional(),
+  source: z.string().trim().min(1, 'must cite where the code was checked').max(1000),
   scopes: z
     .array(z.string().refine(isScope, `must be one of ${SCOPES.join(', ')}`))
     .min(1, 'must name at least one scope'),
+  fields: z
+    .array(z.string().refine(isFieldCoordinate, `must be ${FIELD_COORDINATE_FORMAT}`))
+    .min(1, 'must name at least one field')
+    .refine((fields) => new Set(fields).size === fields.length, 'must not repeat a coordinate'),
 });
 const registrySchema = z.array(procedureSchema).min(1, 'must list at least one procedure');
 
@@ -68,7 +90,7 @@ export function parseProcedureRegistry(json: unknown, source: string): Procedure
     throw new ConfigError(
       parsed.error.issues.map(
         (issue) =>
-          `PROCEDURES_FILE: expected a JSON array of { code, name, level, scopes } in ${source}; at ${formatPath(issue.path)}: ${issue.message}`,
+          `PROCEDURES_FILE: expected a JSON array of { code, name, level, source, scopes, fields } in ${source}; at ${formatPath(issue.path)}: ${issue.message}`,
       ),
     );
   }
@@ -83,6 +105,9 @@ export function parseProcedureRegistry(json: unknown, source: string): Procedure
         name: entry.name.trim(),
         level: entry.level,
         scopes: new Set(entry.scopes as Scope[]),
+        source: entry.source.trim(),
+        confirmed: entry.confirmed ?? true,
+        fields: Object.freeze([...entry.fields]),
       }),
     );
   }
@@ -109,6 +134,46 @@ export function scopesInForce(
     if (PURPOSE_FREE_SCOPES.has(scope) || procedure?.scopes.has(scope)) inForce.add(scope);
   }
   return inForce;
+}
+
+/**
+ * One line per coordinate of the registry that `schema` does not have (an unknown type, a field the
+ * type lacks, or `Type.*` on a type without fields), naming `source` as the load errors do. Empty
+ * when every procedure's fields exist.
+ */
+export function unknownFieldCoordinates(
+  registry: ProcedureRegistry,
+  schema: GraphQLSchema,
+  source = 'the procedure registry',
+): string[] {
+  const problems: string[] = [];
+  for (const procedure of registry.all()) {
+    for (const coordinate of procedure.fields) {
+      if (!coordinateExists(schema, coordinate)) {
+        problems.push(
+          `PROCEDURES_FILE: procedure ${procedure.code} in ${source} names ${coordinate}, which the schema does not have`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+/** Throws a ConfigError listing every unknown coordinate (the start-up check). */
+export function assertProcedureFieldsExist(
+  registry: ProcedureRegistry,
+  schema: GraphQLSchema,
+  source?: string,
+): void {
+  const problems = unknownFieldCoordinates(registry, schema, source);
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
+function coordinateExists(schema: GraphQLSchema, coordinate: string): boolean {
+  const [typeName, fieldName] = coordinate.split('.') as [string, string];
+  const type = schema.getType(typeName);
+  if (!isObjectType(type) && !isInterfaceType(type)) return false;
+  return fieldName === '*' || Object.hasOwn(type.getFields(), fieldName);
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

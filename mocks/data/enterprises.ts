@@ -1,10 +1,11 @@
 // Which citizens represent which enterprises, both ways. About 1% of adults (a residue of the serial)
 // are legal representatives of 1–3 enterprises; each enterprise code packs the representative's
 // number and the enterprise's index, so `representative(code)` decodes back to exactly one citizen.
-import { taxCheckDigit } from '../../lib/ids.ts';
+// The code starts with the tax province number of the representative's birth province, as a real
+// enterprise's starts with that of the tax authority that issued it.
+import { TAX_PROVINCE_PREFIXES, taxCheckDigit } from '../../lib/ids.ts';
 import { affine, hashChance, hashInt } from './hash.ts';
 import { deathYear, exists, makePerson, type Person, REFERENCE_YEAR } from './person.ts';
-import { OLD_PROVINCE_CODES } from './places.ts';
 
 const FIRST_YEAR = 1940;
 const LAST_YEAR = 2005;
@@ -13,7 +14,13 @@ const MAX_PER_PERSON = 3;
 const SERIAL_GROUP = 100;
 const PACKED = YEARS * 2 * MAX_PER_PERSON * (1_000_000 / SERIAL_GROUP);
 const scramble = affine(10_000_000, 3_141_593, 2_718_281);
-const oldProvinces = new Set(OLD_PROVINCE_CODES);
+const provinceOfPrefix = new Map<string, string>();
+const prefixOfProvince = new Map<string, string>();
+for (const [prefix, province] of Object.entries(TAX_PROVINCE_PREFIXES)) {
+  if (province === null) continue;
+  provinceOfPrefix.set(prefix, province);
+  prefixOfProvince.set(province, prefix);
+}
 
 /** Each (province, year, sex) has its own serial residue, so representatives are spread out. */
 const residue = (province: string, year: number, sex: Person['sex']) =>
@@ -57,7 +64,8 @@ function refAt(person: Person, index: number): EnterpriseRef | undefined {
   const yearIndex = person.birthYear - FIRST_YEAR;
   const packed =
     ((yearIndex * 2 + (person.sex === 'MALE' ? 0 : 1)) * MAX_PER_PERSON + index) * 10_000 + group;
-  const firstNine = person.province + String(scramble.forward(packed)).padStart(7, '0');
+  const firstNine =
+    prefixOfProvince.get(person.province)! + String(scramble.forward(packed)).padStart(7, '0');
   const check = taxCheckDigit(firstNine);
   if (check === undefined) return undefined;
   return { code: `${firstNine}${check}`, representative: person, index, foundingYear, packed };
@@ -76,8 +84,8 @@ export function enterprisesOf(person: Person): EnterpriseRef[] {
 
 /** Decodes a 10-digit code (check digit already valid) to its enterprise, if it exists. */
 export function enterpriseRef(code: string): EnterpriseRef | undefined {
-  const province = code.slice(0, 2);
-  if (!oldProvinces.has(province)) return undefined;
+  const province = provinceOfPrefix.get(code.slice(0, 2));
+  if (province === undefined) return undefined;
   const ref = enterpriseFromPacked(province, scramble.inverse(Number(code.slice(2, 9))));
   return ref?.code === code ? ref : undefined;
 }

@@ -1,34 +1,71 @@
 // Family links computed from identification numbers alone, in both directions:
-// - spouse: the husband (male, year Y, serial S) and the wife (female, Y + 2, S) are each other's only
-//   candidate; whether they married is a hash of the husband's number, so both sides agree;
+// - spouse: the husband (male, old province P, year Y, serial S) and the wife (female, province
+//   P shifted by σ(S), year Y + γ(P, S), serial S) are each other's only candidate, since σ and γ
+//   depend only on what both numbers share; whether they married is a hash of the husband's number,
+//   so both sides agree;
 // - children: slot k (0 or 1) of a husband with serial S is the citizen whose (sex, serial) is an
 //   affine bijection of 2·S + k within the child's birth year, born `childOffset` years after him;
 //   running the bijection backwards gives any citizen's only candidate father;
 // - household: anchored on the husband (or a single adult); its code is a bijection of his number.
-import { affine, hashChance, hashInt } from './hash.ts';
+import { affine, hash, hashChance, hashInt, Weighted } from './hash.ts';
 import { ageAt, exists, isAlive, makePerson, type Person, REFERENCE_YEAR } from './person.ts';
+import { OLD_PROVINCE_CODES, oldProvinceIndex } from './places.ts';
 
-const WIFE_YEAR_GAP = 2;
+/**
+ * Years by which the husband is older than his wife: about three on average, as the gap between the
+ * mean ages at first marriage of men and women in the GSO's population change surveys; a tenth of
+ * wives are older.
+ */
+const AGE_GAPS = new Weighted<number>([
+  [-3, 1], [-2, 2], [-1, 5], [0, 9], [1, 12], [2, 14], [3, 14], [4, 12], [5, 10], [6, 7], [7, 5], [8, 4],
+  [9, 2], [10, 2], [12, 1],
+]); // biome-ignore format: one table
+
+/** The wife's birth year minus the husband's, for the couple that shares province and serial. */
+const wifeYearGap = (husbandProvince: string, serial: number): number =>
+  AGE_GAPS.at(hash('age-gap', husbandProvince, serial) / 0x1_0000_0000);
+
+/**
+ * How far, in old provinces (listed north to south), the wife's birth province is from the
+ * husband's: most marry within their province, some a neighbour's, a few from far away.
+ */
+const ORIGIN_SHIFTS = new Weighted<number>([
+  [0, 72], [1, 6], [-1, 6], [2, 3], [-2, 3], [3, 1.5], [-3, 1.5], [20, 1], [-20, 1], [31, 1], [-31, 1],
+  [40, 1], [-40, 1],
+]); // biome-ignore format: one table
+const originShift = (serial: number): number => ORIGIN_SHIFTS.at(hash('origin', serial) / 0x1_0000_0000);
+const shiftProvince = (province: string, by: number): string => {
+  const n = OLD_PROVINCE_CODES.length;
+  return OLD_PROVINCE_CODES[(((oldProvinceIndex.get(province)! + by) % n) + n) % n]!;
+};
 const MARRIED_SHARE = 0.78;
 const MIN_WIFE_AGE = 20;
-/** Children stay in their parents' household until married or this age. */
-const LEAVES_HOME_AT = 30;
+const MIN_HUSBAND_AGE = 20;
+/** No child is born to a mother younger than this (the father's age alone sets the birth years). */
+const MIN_MOTHER_AGE = 18;
+/** Unmarried children stay in their parents' household until this age. */
+const LEAVES_HOME_AT = 40;
 const ADULT_AGE = 18;
+/** Share of youngest sons who stay in their parents' household once married. */
+const STAYS_SHARE = 0.7;
 
 export function wifeCandidate(husband: Person): Person {
-  return makePerson(husband.province, 'FEMALE', husband.birthYear + WIFE_YEAR_GAP, husband.serial);
+  const province = shiftProvince(husband.province, originShift(husband.serial));
+  const year = husband.birthYear + wifeYearGap(husband.province, husband.serial);
+  return makePerson(province, 'FEMALE', year, husband.serial);
 }
 
 export function husbandCandidate(wife: Person): Person | undefined {
-  const year = wife.birthYear - WIFE_YEAR_GAP;
-  return year < 1900 ? undefined : makePerson(wife.province, 'MALE', year, wife.serial);
+  const province = shiftProvince(wife.province, -originShift(wife.serial));
+  const year = wife.birthYear - wifeYearGap(province, wife.serial);
+  return year < 1900 || year > 2399 ? undefined : makePerson(province, 'MALE', year, wife.serial);
 }
 
 /** Whether this man is married (to his only candidate wife). */
 export function isMarriedHusband(husband: Person): boolean {
   if (husband.sex !== 'MALE' || !exists(husband)) return false;
   const wife = wifeCandidate(husband);
-  if (ageAt(wife) < MIN_WIFE_AGE || !exists(wife)) return false;
+  if (ageAt(wife) < MIN_WIFE_AGE || ageAt(husband) < MIN_HUSBAND_AGE || !exists(wife)) return false;
   return hashChance(MARRIED_SHARE, 'married', husband.id);
 }
 
@@ -63,7 +100,7 @@ export function childrenOf(father: Person): Person[] {
   const count = childCount(father);
   for (let k = 0; k < count && k < SLOTS; k++) {
     const year = father.birthYear + childOffset(father.province, father.serial, k);
-    if (year > REFERENCE_YEAR) break;
+    if (year > REFERENCE_YEAR || year - wifeCandidate(father).birthYear < MIN_MOTHER_AGE) break;
     const u = (childSlots.forward(2 * father.serial + k) + childBase(father.province, year)) % CHILD_SPACE;
     const child = makePerson(father.province, u < 1_000_000 ? 'MALE' : 'FEMALE', year, u % 1_000_000);
     if (exists(child)) children.push(child);
@@ -86,7 +123,12 @@ export function parentsOf(child: Person): Parents | undefined {
   if (fatherYear < 1900) return undefined;
   const father = makePerson(child.province, 'MALE', fatherYear, fatherSerial);
   if (!isMarriedHusband(father) || k >= childCount(father) || !exists(child)) return undefined;
-  return { father, mother: wifeCandidate(father) };
+  const mother = wifeCandidate(father);
+  // childrenOf stops at the first child too early for the mother; so does this side.
+  const firstYear = father.birthYear + childOffset(father.province, fatherSerial, 0);
+  if (child.birthYear - mother.birthYear < MIN_MOTHER_AGE || firstYear - mother.birthYear < MIN_MOTHER_AGE)
+    return undefined;
+  return { father, mother };
 }
 
 /** Follows fathers up to the oldest known ancestor (family name, hometown and ethnicity come from there). */
@@ -100,19 +142,39 @@ export function lineageRoot(person: Person): Person {
   return current;
 }
 
+/**
+ * Whether this married man lives on in his parents' household with his wife and children, as the
+ * son who keeps the parents' home often does: three generations under one roof. Only the youngest
+ * son of a couple one of whom is alive, and only when his father does not himself live in his own
+ * parents' household (no fourth generation).
+ */
+export function staysWithParents(man: Person): boolean {
+  if (man.sex !== 'MALE' || !isMarriedHusband(man)) return false;
+  const parents = parentsOf(man);
+  if (!parents || !(isAlive(parents.father) || isAlive(parents.mother))) return false;
+  const sons = childrenOf(parents.father).filter((c) => c.sex === 'MALE');
+  if (sons.at(-1)?.id !== man.id || !hashChance(STAYS_SHARE, 'stays', man.id)) return false;
+  return !staysWithParents(parents.father);
+}
+
+/** The anchor of a married man's household: his father's when he stays, else himself. */
+const anchorOfCouple = (husband: Person): Person =>
+  staysWithParents(husband) ? parentsOf(husband)!.father : husband;
+
 /** The person whose number identifies the household this living person belongs to, if any. */
 export function householdAnchor(person: Person): Person | undefined {
   if (!exists(person) || !isAlive(person)) return undefined;
-  if (person.sex === 'MALE' && isMarriedHusband(person)) return person;
+  if (person.sex === 'MALE' && isMarriedHusband(person)) return anchorOfCouple(person);
   const husband = person.sex === 'FEMALE' ? spouseOf(person) : undefined;
-  if (husband) return husband;
+  if (husband) return anchorOfCouple(husband);
   const parents = parentsOf(person);
   if (parents && ageAt(person) < LEAVES_HOME_AT && (isAlive(parents.father) || isAlive(parents.mother)))
-    return parents.father;
+    return anchorOfCouple(parents.father);
   return ageAt(person) >= ADULT_AGE ? person : undefined;
 }
 
-export type Relation = 'CHU_HO' | 'VO' | 'CHONG' | 'CON';
+/** CON_DAU: daughter-in-law; CHAU: grandchild. */
+export type Relation = 'CHU_HO' | 'VO' | 'CHONG' | 'CON' | 'CON_DAU' | 'CHAU';
 
 export interface Household {
   readonly anchor: Person;
@@ -131,6 +193,15 @@ export function householdOf(anchor: Person): Household | undefined {
     if (wifeAlive) members.push({ person: wife, relation: husbandAlive ? 'VO' : 'CHU_HO' });
     for (const child of childrenOf(anchor)) {
       if (householdAnchor(child)?.id === anchor.id) members.push({ person: child, relation: 'CON' });
+      if (!staysWithParents(child)) continue;
+      // The son who stays brings his wife and their children living at home (his widow and children
+      // stay on after him).
+      const daughterInLaw = wifeCandidate(child);
+      if (isAlive(daughterInLaw)) members.push({ person: daughterInLaw, relation: 'CON_DAU' });
+      for (const grandchild of childrenOf(child)) {
+        if (householdAnchor(grandchild)?.id === anchor.id)
+          members.push({ person: grandchild, relation: 'CHAU' });
+      }
     }
     return { anchor, head: husbandAlive ? anchor : wife, members };
   }

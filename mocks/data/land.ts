@@ -52,8 +52,12 @@ function parcels(holder: LandHolder, provinceCode: string, year: number, rng: Rn
           ? urban
             ? (['Đất ở tại đô thị (ODT)', 40, 200] as const)
             : (['Đất ở tại nông thôn (ONT)', 100, 600] as const)
-          : rng.chance(0.5)
-            ? (['Đất trồng lúa (LUA)', 500, 5000] as const)
+          : // A parcel carries the code of its own land type, never a group code: rice land is
+            // LUC or LUK (Land Law 2024, art. 9; Decree 102/2024/NĐ-CP), not the group LUA.
+            rng.chance(0.5)
+            ? rng.chance(0.7)
+              ? (['Đất chuyên trồng lúa (LUC)', 500, 5000] as const)
+              : (['Đất trồng lúa còn lại (LUK)', 300, 3000] as const)
             : (['Đất trồng cây lâu năm (CLN)', 300, 3000] as const);
     const permanent = purpose.startsWith('Đất ở');
     list.push({
@@ -75,7 +79,7 @@ function parcels(holder: LandHolder, provinceCode: string, year: number, rng: Rn
 
 export function landProvince(holder: LandHolder): string {
   return holder.kind === 'TO_CHUC'
-    ? homeProvince(holder.enterprise.code.slice(0, 2))
+    ? homeProvince(holder.enterprise.representative.province)
     : permanentResidence(holder.person).maTinh;
 }
 

@@ -68,7 +68,7 @@ function serialOfIndex(index: number): string {
 
 export function serialOf(holder: LandHolder): string {
   if (holder.kind === 'TO_CHUC') {
-    const province = oldProvinceIndex.get(holder.enterprise.code.slice(0, 2))!;
+    const province = oldProvinceIndex.get(holder.enterprise.representative.province)!;
     return serialOfIndex(ENTERPRISE_BASE + province * ENTERPRISE_PER_PROVINCE + holder.enterprise.packed / 2);
   }
   const p = holder.person;

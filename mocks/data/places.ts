@@ -1,5 +1,5 @@
 // Addresses in today's 34 provinces and 3,321 communes. Identification numbers carry the OLD province
-// of the birth registration; `homeProvince` maps it to today's through `becamePartOf`.
+// of the birth registration; `homeProvince` maps it to today's through MAIN_SUCCESSOR.
 import {
   type Commune,
   communesOf,
@@ -20,8 +20,79 @@ export interface DiaChi {
 const provinceByCode = new Map(PROVINCES.map((p) => [p.code, p]));
 const communeLists = new Map(PROVINCES.map((p) => [p.code, communesOf(p.code)]));
 
-/** Today's province of an old province: the first it became part of (Tiền Giang split; its first part is kept). */
-const homeByOld = new Map(OLD_PROVINCES.map((p) => [p.code, p.becamePartOf[0]!]));
+/**
+ * Today's province that each of the 63 old provinces merged into (Resolution 202/2025/QH15, in force
+ * 1 July 2025), written out rather than taken from the first entry of `becamePartOf`, whose order says
+ * nothing about which successor is the main one (Tiền Giang's lists Tây Ninh first, yet Tiền Giang
+ * merged into Đồng Tháp).
+ */
+export const MAIN_SUCCESSOR: Readonly<Record<string, string>> = Object.freeze({
+  '01': '01', // Hà Nội
+  '02': '08', // Hà Giang → Tuyên Quang
+  '04': '04', // Cao Bằng
+  '06': '19', // Bắc Kạn → Thái Nguyên
+  '08': '08', // Tuyên Quang
+  '10': '15', // Lào Cai (old code 10) → Lào Cai (15)
+  '11': '11', // Điện Biên
+  '12': '12', // Lai Châu
+  '14': '14', // Sơn La
+  '15': '15', // Yên Bái → Lào Cai
+  '17': '25', // Hòa Bình → Phú Thọ
+  '19': '19', // Thái Nguyên
+  '20': '20', // Lạng Sơn
+  '22': '22', // Quảng Ninh
+  '24': '24', // Bắc Giang → Bắc Ninh (24)
+  '25': '25', // Phú Thọ
+  '26': '25', // Vĩnh Phúc → Phú Thọ
+  '27': '24', // Bắc Ninh (old code 27) → Bắc Ninh (24)
+  '30': '31', // Hải Dương → Hải Phòng
+  '31': '31', // Hải Phòng
+  '33': '33', // Hưng Yên
+  '34': '33', // Thái Bình → Hưng Yên
+  '35': '37', // Hà Nam → Ninh Bình
+  '36': '37', // Nam Định → Ninh Bình
+  '37': '37', // Ninh Bình
+  '38': '38', // Thanh Hóa
+  '40': '40', // Nghệ An
+  '42': '42', // Hà Tĩnh
+  '44': '44', // Quảng Bình → Quảng Trị (44)
+  '45': '44', // Quảng Trị (old code 45) → Quảng Trị (44)
+  '46': '46', // Huế
+  '48': '48', // Đà Nẵng
+  '49': '48', // Quảng Nam → Đà Nẵng
+  '51': '51', // Quảng Ngãi
+  '52': '52', // Bình Định → Gia Lai (52)
+  '54': '66', // Phú Yên → Đắk Lắk
+  '56': '56', // Khánh Hòa
+  '58': '56', // Ninh Thuận → Khánh Hòa
+  '60': '68', // Bình Thuận → Lâm Đồng
+  '62': '51', // Kon Tum → Quảng Ngãi
+  '64': '52', // Gia Lai (old code 64) → Gia Lai (52)
+  '66': '66', // Đắk Lắk
+  '67': '68', // Đắk Nông → Lâm Đồng
+  '68': '68', // Lâm Đồng
+  '70': '75', // Bình Phước → Đồng Nai
+  '72': '80', // Tây Ninh (old code 72) → Tây Ninh (80)
+  '74': '79', // Bình Dương → Hồ Chí Minh
+  '75': '75', // Đồng Nai
+  '77': '79', // Bà Rịa - Vũng Tàu → Hồ Chí Minh
+  '79': '79', // Hồ Chí Minh
+  '80': '80', // Long An → Tây Ninh (80)
+  '82': '82', // Tiền Giang → Đồng Tháp (82)
+  '83': '86', // Bến Tre → Vĩnh Long
+  '84': '86', // Trà Vinh → Vĩnh Long
+  '86': '86', // Vĩnh Long
+  '87': '82', // Đồng Tháp (old code 87) → Đồng Tháp (82)
+  '89': '91', // An Giang (old code 89) → An Giang (91)
+  '91': '91', // Kiên Giang → An Giang (91)
+  '92': '92', // Cần Thơ
+  '93': '92', // Hậu Giang → Cần Thơ
+  '94': '92', // Sóc Trăng → Cần Thơ
+  '95': '96', // Bạc Liêu → Cà Mau
+  '96': '96', // Cà Mau
+});
+
+const homeByOld = new Map(Object.entries(MAIN_SUCCESSOR));
 
 /** Old provinces whose home (as above) is each of today's provinces, in a fixed order. */
 const oldByHome = new Map<string, string[]>();

@@ -1,5 +1,6 @@
 // Records of the population database (CSDL quốc gia về dân cư): CongDan and HoGiaDinh.
 import { communesOf } from '../../lib/adminUnits/index.ts';
+import { ethnicity, groupFamilyName, ownStyleName, religion } from './ethnicity.ts';
 import {
   anchorIdOfHouseholdCode,
   householdAnchor,
@@ -7,10 +8,11 @@ import {
   householdOf,
   lineageRoot,
   parentsOf,
+  type Relation,
   spouseOf,
 } from './family.ts';
 import { Rng } from './hash.ts';
-import { ethnicity, familyName, isSouthern, personalName, religion } from './names.ts';
+import { familyName, isSouthern, personalName } from './names.ts';
 import { birthDate, deathDate, decodePerson, exists, type Person } from './person.ts';
 import { addressIn, type DiaChi, homeProvince, residenceProvince, toDiaChi } from './places.ts';
 
@@ -38,20 +40,43 @@ export interface HoGiaDinh {
   maHo: string;
   soDinhDanhChuHo: string;
   diaChi: DiaChi;
-  thanhVien: { soDinhDanh: string; quanHeVoiChuHo: 'CHU_HO' | 'VO' | 'CHONG' | 'CON' }[];
+  thanhVien: { soDinhDanh: string; quanHeVoiChuHo: Relation }[];
 }
 
-/** Full name: the family name comes down the father's line. */
+/** Ethnicity comes down the father's line, from where the line's root was born. */
+export function ethnicGroup(person: Person): string {
+  const root = lineageRoot(person);
+  return ethnicity(new Rng('ethnicity', root.id), root.province);
+}
+
+/** Full name: the family name comes down the father's line, in the style of the line's group. */
 export function fullName(person: Person): string {
   const root = lineageRoot(person);
-  const family = familyName(new Rng('family-name', root.id), isSouthern(homeProvince(root.province)));
-  return `${family} ${personalName(new Rng('name', person.id), person.sex, person.birthYear)}`;
+  const group = ethnicity(new Rng('ethnicity', root.id), root.province);
+  const familyRng = new Rng('family-name', root.id);
+  const family =
+    groupFamilyName(familyRng, group) ?? familyName(familyRng, isSouthern(homeProvince(root.province)));
+  const rng = new Rng('name', person.id);
+  return (
+    ownStyleName(rng, group, family, person.sex, person.id) ??
+    `${family} ${personalName(rng, person.sex, person.birthYear)}`
+  );
 }
 
-/** Where the birth was registered: a commune of today's province that the old province became part of. */
+/**
+ * Where the birth was registered: the commune where the parents live (Civil Status Law 2014, art. 13:
+ * the People's Committee of the commune where the father or mother resides) when they live in the
+ * province the identification number names; otherwise a commune of that province, where they lived
+ * then.
+ */
 export function birthRegistrationPlace(person: Person): DiaChi {
-  const rng = new Rng('birth-place', person.id);
-  const commune = rng.pick(communesOf(homeProvince(person.province)));
+  const home = homeProvince(person.province);
+  const parents = parentsOf(person);
+  const parentsHome = parents && permanentResidence(parents.father);
+  const commune =
+    parentsHome?.maTinh === home
+      ? communesOf(home).find((c) => c.code === parentsHome.maXa)!
+      : new Rng('birth-place', person.id).pick(communesOf(home));
   return toDiaChi(commune, `UBND ${commune.nameWithType}`);
 }
 
@@ -76,6 +101,7 @@ export function congDan(id: string): CongDan | null {
   const spouse = spouseOf(person);
   const residence = permanentResidence(person);
   const rng = new Rng('citizen', id);
+  const group = ethnicGroup(person);
   return {
     soDinhDanh: id,
     hoVaTen: fullName(person),
@@ -84,8 +110,9 @@ export function congDan(id: string): CongDan | null {
     trangThai: died ? 'DA_CHET' : 'CON_SONG',
     ngayMat: died ?? null,
     quocTich: 'Việt Nam',
-    danToc: ethnicity(new Rng('ethnicity', root.id), rootHome),
-    tonGiao: religion(new Rng('religion', root.id, rng.int(4) === 0 ? id : '')),
+    danToc: group,
+    // Religion is mostly the family's; one person in four has their own.
+    tonGiao: religion(new Rng('religion', root.id, rng.int(4) === 0 ? id : ''), root.province, group),
     noiDangKyKhaiSinh: birthRegistrationPlace(person),
     queQuan: addressIn(rootHome, new Rng('hometown', root.id)),
     noiThuongTru: residence,

@@ -2,7 +2,8 @@
 // subject: PP is today's province of the subject's old province code, YYYY a year from which the
 // subject's birth year follows, and NNNNNN a scramble of (old province among PP's, sex, serial group).
 // KS birth registrations (1 in 8 citizens), TT residence confirmations (some adults), DN business
-// registrations (every enterprise) and DD land certificates (every citizen holder).
+// registrations (every enterprise whose legal form's founding procedure the registry lists) and DD
+// land certificates (every citizen holder). Procedure codes and names come from the registry.
 import { isEnterpriseCode, isResultCode } from '../../lib/ids.ts';
 import { enterpriseName } from './business.ts';
 import { type EnterpriseRef, enterpriseFromParts, enterpriseRef } from './enterprises.ts';
@@ -21,6 +22,7 @@ import {
 } from './person.ts';
 import { homeProvince, indexWithinHome, oldProvinceAt, province } from './places.ts';
 import { birthRegistrationPlace, permanentResidence } from './population.ts';
+import { FOUNDING_PROCEDURES, RESULT_PROCEDURES } from './procedures.ts';
 
 export interface KetQuaBase {
   maKetQua: string;
@@ -75,8 +77,7 @@ function birthRegistration(p: Person): KetQuaBase {
   const code = ksCode(p);
   return {
     maKetQua: code,
-    maThuTuc: '1.001193',
-    tenThuTuc: 'Đăng ký khai sinh',
+    ...RESULT_PROCEDURES.KS,
     trichYeu: 'Trích lục khai sinh',
     coQuanCap: { ma: place.maXa, ten: place.chiTiet, maTinh: place.maTinh },
     ngayCap,
@@ -108,8 +109,7 @@ function residenceConfirmation(p: Person, year: number): KetQuaBase {
   const expires = `${year + 1}${ngayCap.slice(4)}`.replace('-02-29', '-02-28');
   return {
     maKetQua: code,
-    maThuTuc: '1.004194',
-    tenThuTuc: 'Xác nhận thông tin về cư trú',
+    ...RESULT_PROCEDURES.TT,
     trichYeu: 'Giấy xác nhận thông tin về cư trú',
     coQuanCap: { ma: residence.maXa, ten: `Công an ${residence.tenXa}`, maTinh: residence.maTinh },
     ngayCap,
@@ -128,15 +128,17 @@ const dnCode = (ref: EnterpriseRef) => {
   return `DN-${homeProvince(rep.province)}-${ref.foundingYear}-${pad6(pack(rep, 30_000, ref.index * 10_000 + group))}`;
 };
 
-function businessRegistration(ref: EnterpriseRef): KetQuaBase {
+function businessRegistration(ref: EnterpriseRef): KetQuaBase | undefined {
+  const name = enterpriseName(ref);
+  const procedure = FOUNDING_PROCEDURES[name.type];
+  if (!procedure) return undefined;
   const code = dnCode(ref);
   const home = homeProvince(ref.representative.province);
   const agency = ref.foundingYear >= 2025 ? 'Sở Tài chính' : 'Sở Kế hoạch và Đầu tư';
   return {
     maKetQua: code,
-    maThuTuc: '2.001610',
-    tenThuTuc: 'Đăng ký thành lập doanh nghiệp',
-    trichYeu: `Giấy chứng nhận đăng ký doanh nghiệp: ${enterpriseName(ref).vi}`,
+    ...procedure,
+    trichYeu: `Giấy chứng nhận đăng ký doanh nghiệp: ${name.vi}`,
     coQuanCap: {
       ma: `${home}-DKKD`,
       ten: `Phòng Đăng ký kinh doanh - ${agency} ${province(home).nameWithType}`,
@@ -166,8 +168,7 @@ function landCertificateResult(p: Person, year: number): KetQuaBase {
   const agency = year >= 2025 ? 'Sở Nông nghiệp và Môi trường' : 'Sở Tài nguyên và Môi trường';
   return {
     maKetQua: code,
-    maThuTuc: '1.004227',
-    tenThuTuc: 'Đăng ký, cấp Giấy chứng nhận quyền sử dụng đất lần đầu',
+    ...RESULT_PROCEDURES.DD,
     trichYeu: `Giấy chứng nhận quyền sử dụng đất số ${serial}`,
     coQuanCap: { ma: `${home}-DD`, ten: `${agency} ${province(home).nameWithType}`, maTinh: home },
     ngayCap: dateInYear(year, 'land-issued', serial),
@@ -195,7 +196,8 @@ export function resultsOfCitizen(id: string): KetQuaBase[] {
 export function resultsOfEnterprise(code: string): KetQuaBase[] {
   if (!isEnterpriseCode(code) || code.includes('-')) return [];
   const ref = enterpriseRef(code);
-  return ref ? [businessRegistration(ref)] : [];
+  const registration = ref && businessRegistration(ref);
+  return registration ? [registration] : [];
 }
 
 /** A synthetic result by code, or undefined when no such result was ever issued. */

@@ -6,9 +6,9 @@ import {
   ENTERPRISE_CODE_FORMAT,
   isCitizenId,
   isEnterpriseCode,
-  isLandSerial,
   isResultCode,
   LAND_SERIAL_FORMAT,
+  parseLandSerial,
   RESULT_CODE_FORMAT,
 } from '../../lib/ids.ts';
 
@@ -21,5 +21,10 @@ function check(valid: (value: string) => boolean, format: string) {
 
 export const requireCitizenId = check((v) => isCitizenId(v), CITIZEN_ID_FORMAT);
 export const requireEnterpriseCode = check(isEnterpriseCode, ENTERPRISE_CODE_FORMAT);
-export const requireLandSerial = check(isLandSerial, LAND_SERIAL_FORMAT);
+/** A serial as printed ("AI 821557") or compact, returned compact: the form every key and record uses. */
+export function requireLandSerial(value: unknown, argument: string): string {
+  const serial = typeof value === 'string' ? parseLandSerial(value) : undefined;
+  if (serial === undefined) throw badUserInput(argument, LAND_SERIAL_FORMAT);
+  return serial;
+}
 export const requireResultCode = check(isResultCode, RESULT_CODE_FORMAT);

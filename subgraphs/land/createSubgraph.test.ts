@@ -74,6 +74,26 @@ describe('land subgraph', () => {
     });
   });
 
+  it('finds a certificate by its serial as printed, with a space, and answers the compact serial', async () => {
+    const asked: string[] = [];
+    mocked.answer('/api/v1/giay-chung-nhan/tra-cuu', (body) => {
+      asked.push(...(body['soPhatHanh'] as string[]));
+      return (body['soPhatHanh'] as string[]).map((s) => (s === SERIAL ? certificate : null));
+    });
+    const answer = await mocked.query(['land:read'], '{ landCertificate(serial: "CS 123456") { serial } }');
+    expect(answer.body.data?.['landCertificate']).toEqual({ serial: SERIAL });
+    expect(asked).toEqual([SERIAL]);
+  });
+
+  it('refuses a serial with two spaces or a lower-case prefix, asking the land database nothing', async () => {
+    // No upstream answer is registered and the network is closed: a call would fail otherwise than
+    // BAD_USER_INPUT.
+    for (const serial of ['CS  123456', 'cs 123456', 'CS 12345', ' CS123456']) {
+      const answer = await mocked.query(['land:read'], `{ landCertificate(serial: "${serial}") { serial } }`);
+      expect(answer.body.errors?.[0]?.extensions?.['code'], serial).toBe('BAD_USER_INPUT');
+    }
+  });
+
   it("finds an enterprise's certificates by its code", async () => {
     mocked.answer('/api/v1/giay-chung-nhan/theo-chu-su-dung', (body) =>
       (body['maSoDoanhNghiep'] as string[]).map(() => [SERIAL]),

@@ -98,6 +98,49 @@ describe('population subgraph', () => {
     expect(bodies).toEqual([[ID], [FATHER]]);
   });
 
+  it('names three generations of a household: child-in-law and grandchild', async () => {
+    answerCitizens({ [ID]: citizen(ID) });
+    agent
+      .get(UPSTREAM)
+      .intercept({ path: '/api/v1/ho-gia-dinh/tra-cuu', method: 'POST' })
+      .reply(200, () => ({
+        ketQua: [
+          {
+            maHo: '010000000001',
+            soDinhDanhChuHo: FATHER,
+            diaChi: citizen(ID).noiThuongTru,
+            thanhVien: [
+              { soDinhDanh: FATHER, quanHeVoiChuHo: 'CHU_HO' },
+              { soDinhDanh: ID, quanHeVoiChuHo: 'CON' },
+              { soDinhDanh: '001187000789', quanHeVoiChuHo: 'CON_DAU' },
+              { soDinhDanh: '001210000321', quanHeVoiChuHo: 'CHAU' },
+              { soDinhDanh: '001150000654', quanHeVoiChuHo: 'NGUOI_O_NHO' },
+            ],
+            phienBan: 1,
+            capNhatLuc: '2025-01-01T00:00:00Z',
+          },
+        ],
+      }));
+    const token = await signer.token('population', ['population:read']);
+    const answer = await postGraphQL(
+      subgraph.url,
+      token,
+      `{ citizen(id: "${ID}") { household { members { relationToHead } } } }`,
+    );
+    expect(answer.body.errors).toBeUndefined();
+    expect(answer.body.data).toBeDefined();
+    const { household } = answer.body.data!['citizen'] as {
+      household: { members: { relationToHead: string }[] };
+    };
+    expect(household.members.map((m) => m.relationToHead)).toEqual([
+      'HEAD',
+      'CHILD',
+      'CHILD_IN_LAW',
+      'GRANDCHILD',
+      'OTHER',
+    ]);
+  });
+
   it('answers citizens(ids:) in order with null where not found, in one upstream request', async () => {
     answerCitizens({ [ID]: citizen(ID) });
     const token = await signer.token('population', ['population:read']);

@@ -103,7 +103,7 @@ describe('auditEvents', () => {
     expect(byOfficer.edges.map((e) => e.node.dossierId)).toEqual([DOSSIERS[1]]);
     const byDossier = await auditEvents({ filter: { dossierId: DOSSIERS[2], procedureCode: '1.003005' } });
     expect(byDossier.edges.map((e) => e.node.officer)).toEqual(['can-bo-02']);
-    const otherProcedure = await auditEvents({ filter: { clientId: CLIENT, procedureCode: '1.004227' } });
+    const otherProcedure = await auditEvents({ filter: { clientId: CLIENT, procedureCode: '1.004222' } });
     expect(otherProcedure.edges).toEqual([]);
     const denied = await auditEvents({ filter: { clientId: CLIENT, outcome: 'denied' } });
     expect(denied.edges).toEqual([]);

@@ -49,7 +49,10 @@ beforeAll(async () => {
     code: SENSITIVE_PROCEDURE,
     name: 'Thủ tục thử nghiệm (dữ liệu nhạy cảm)',
     level: 'province',
+    source: 'test fixture, not in the national catalogue',
+    confirmed: false,
     scopes: ['population:read', 'population:sensitive'],
+    fields: ['Query.citizen', 'Citizen.*', 'Address.*', 'Provenance.*'],
   });
   await writeFile(join(dir, 'procedures.json'), JSON.stringify(registry));
   auditStore = await createAuditStore({
@@ -402,7 +405,7 @@ describe('persisted queries', () => {
     const byText = await post(safe.url, { query: text, variables: { id: FIXTURES.wife } }, token);
     expect(byText.body.data).toEqual(byHash.body.data);
 
-    const other = '{ citizen(id: "092184031521") { fullName dateOfBirth } }';
+    const other = '{ citizen(id: "092185022321") { fullName dateOfBirth } }';
     const refused = await post(safe.url, { query: other }, token);
     expect(refused.status).toBe(403);
     expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

@@ -7,7 +7,7 @@ import { FIXTURES } from '../../mocks/fixtures.ts';
 import { type Answer, type Stack, startStack } from '../support/stack.ts';
 
 /** Entitled to population:read only (Đăng ký thường trú). */
-const RESIDENCE_PROCEDURE = '1.004227';
+const RESIDENCE_PROCEDURE = '1.004222';
 
 let stack: Stack;
 let populationOnly: string;
@@ -289,7 +289,7 @@ describe('purpose binding', () => {
   });
 
   it('attack: a malformed procedure code', async () => {
-    for (const procedure of ['1.004227,1.003005', "1.004227' OR '1'='1", '1004227'])
+    for (const procedure of ['1.004222,1.003005', "1.004222' OR '1'='1", '1004222'])
       await expectPurposeRequired({ procedure });
   });
 

@@ -140,7 +140,7 @@ describe('results registry mock', () => {
     const res = await post(`/api/v1/ket-qua/${F.landResult}/thay-the`, {
       lyDo: 'Cấp đổi',
       ketQuaMoi: issueBody({
-        maThuTuc: '1.004227',
+        maThuTuc: '1.013831',
         tenThuTuc: 'Cấp đổi Giấy chứng nhận',
         trichYeu: 'Giấy chứng nhận cấp đổi',
         coQuanCap: { ma: '92-DD', ten: 'Sở Nông nghiệp và Môi trường Thành phố Cần Thơ', maTinh: '92' },

@@ -1,10 +1,14 @@
 // Batching against the real mocks: a query over N keys costs O(1) upstream requests per level, and a
 // malformed identifier costs none.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { congDan } from '../../mocks/data/population.ts';
 import { sampleCitizenIds } from '../../mocks/data/samples.ts';
 import { type SourceStack, startSourceStack } from './subgraphStack.ts';
 
-const IDS = sampleCitizenIds(100, 'batching');
+// A hundred citizens who are in the population database (a few percent of well-formed ids are not).
+const IDS = sampleCitizenIds(150, 'batching')
+  .filter((id) => congDan(id) !== null)
+  .slice(0, 100);
 const ALL = ['population:read', 'business:read', 'insurance:read', 'land:read', 'results:read'];
 const citizens = (ids: readonly string[]) => ids.map((id) => ({ __typename: 'Citizen', id }));
 

@@ -18,9 +18,9 @@ describe('auditCsv', () => {
         at: '2026-01-02T03:04:05.000Z',
         clientId: 'ubnd-hanoi.motcua',
         officer: null,
-        procedureCode: '1.004227',
+        procedureCode: '1.004222',
         dossierId: 'H01.10-251121-0001',
-        subjects: ['Citizen:092082031521', 'Enterprise:9266800762'],
+        subjects: ['Citizen:092082022321', 'Enterprise:1876535207'],
         fields: ['Citizen.fullName', 'Query.citizen'],
         denied: [],
         outcome: 'ok',
@@ -28,8 +28,8 @@ describe('auditCsv', () => {
     ]);
     expect(csv).toBe(
       'id,at,clientId,officer,procedureCode,dossierId,outcome,subjects,fields,denied\r\n' +
-        '7,2026-01-02T03:04:05.000Z,ubnd-hanoi.motcua,,1.004227,H01.10-251121-0001,ok,' +
-        'Citizen:092082031521 Enterprise:9266800762,Citizen.fullName Query.citizen,\r\n',
+        '7,2026-01-02T03:04:05.000Z,ubnd-hanoi.motcua,,1.004222,H01.10-251121-0001,ok,' +
+        'Citizen:092082022321 Enterprise:1876535207,Citizen.fullName Query.citizen,\r\n',
     );
   });
 });

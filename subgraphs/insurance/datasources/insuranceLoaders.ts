@@ -10,7 +10,7 @@ import type { ThamGiaBaoHiem } from './types.ts';
 const SOURCE = 'insurance';
 
 export interface InsuranceLoaders {
-  /** A citizen's participation, by personal identification number; null when they never took part. */
+  /** A citizen's insurance record, by personal identification number; null when they neither contributed nor hold a health card. */
   readonly participationByCitizen: RecordLoader<ThamGiaBaoHiem>;
 }
 

@@ -15,6 +15,9 @@ export const HOUSEHOLD_RELATION: Readonly<Record<string, string>> = {
   VO: 'WIFE',
   CHONG: 'HUSBAND',
   CON: 'CHILD',
+  CON_DAU: 'CHILD_IN_LAW',
+  CON_RE: 'CHILD_IN_LAW',
+  CHAU: 'GRANDCHILD',
 };
 
 function fromRecord<R>(pick: (record: HoGiaDinh) => R) {
