@@ -103,7 +103,7 @@ export function fixtureDossiers(): HoSo[] {
     {
       maHoSo: DOSSIER_IDS.landTransfer,
       maTTHC: procedureCodeNamed(
-        'Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất do chuyển nhượng, thừa kế, tặng cho',
+        'Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất',
       ),
       maCoQuan: FIXTURE_AGENCIES.canThoLand,
       trangThai: 'DANG_XU_LY',
