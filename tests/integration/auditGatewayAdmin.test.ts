@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newKey } from '../../gateway/src/audit/auditTestSupport.ts';
+import { newKey } from '../support/audit/auditTestSupport.ts';
 import { createAuditStore } from '../../gateway/src/audit/createAuditStore.ts';
 import { AuditUnavailableError } from '../../gateway/src/audit/errors.ts';
 import type { AuditStore } from '../../gateway/src/audit/types.ts';

@@ -3,7 +3,7 @@
 // from the connection failing), and once the database is back, appends work and the chain is intact.
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { newKey, record } from '../../gateway/src/audit/auditTestSupport.ts';
+import { newKey, record } from '../support/audit/auditTestSupport.ts';
 import { auditStoreOn, createAuditStore } from '../../gateway/src/audit/createAuditStore.ts';
 import { AuditUnavailableError } from '../../gateway/src/audit/errors.ts';
 import { openPostgresDatabase } from '../../gateway/src/audit/postgresDatabase.ts';

@@ -1,8 +1,8 @@
 // The audit store contract on real PostgreSQL (a fresh database for this file, an empty schema per
 // test), and several writers sharing one database: two stores in this process, each with its own pool.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditStoreContract } from '../../gateway/src/audit/auditStoreContract.ts';
-import { newKey, record } from '../../gateway/src/audit/auditTestSupport.ts';
+import { auditStoreContract } from '../support/audit/auditStoreContract.ts';
+import { newKey, record } from '../support/audit/auditTestSupport.ts';
 import { auditStoreOn } from '../../gateway/src/audit/createAuditStore.ts';
 import { migrate } from '../../gateway/src/audit/migrations.ts';
 import { openPostgresDatabase } from '../../gateway/src/audit/postgresDatabase.ts';

@@ -2,6 +2,9 @@
 // or reorders rows with plain SQL (naively, or recomputing hashes), and verify() must name the first
 // record affected and how.
 import { expect, it } from 'vitest';
+import { GENESIS_HASH, recordHash } from '../../../gateway/src/audit/chain.ts';
+import { RECORD_COLUMNS, recordOfRow } from '../../../gateway/src/audit/recordRows.ts';
+import type { SqlExecutor } from '../../../gateway/src/audit/sqlDatabase.ts';
 import {
   type FreshDatabaseFactory,
   newKey,
@@ -9,9 +12,6 @@ import {
   type StoreUnderTest,
   withStore,
 } from './auditTestSupport.ts';
-import { GENESIS_HASH, recordHash } from './chain.ts';
-import { RECORD_COLUMNS, recordOfRow } from './recordRows.ts';
-import type { SqlExecutor } from './sqlDatabase.ts';
 
 const RECORDS = 25;
 
@@ -188,12 +188,10 @@ export function tamperContract(factory: FreshDatabaseFactory): void {
   attack(
     'altering a signed checkpoint',
     async ({ db }) => {
-      const { rows } = await db.query('SELECT id, jws FROM audit_checkpoints WHERE seq = 20');
-      const [header, payload, signature] = String(rows[0]!['jws']).split('.');
-      const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>;
-      const forged = Buffer.from(JSON.stringify({ ...claims, seq: 25, count: 25 })).toString('base64url');
-      await db.query('UPDATE audit_checkpoints SET jws = $1 WHERE id = $2', [
-        `${header}.${forged}.${signature}`,
+      const { rows } = await db.query('SELECT id, note FROM audit_checkpoints WHERE seq = 20');
+      const [origin, , root, ...rest] = String(rows[0]!['note']).split('\n');
+      await db.query('UPDATE audit_checkpoints SET note = $1 WHERE id = $2', [
+        [origin, '25', root, ...rest].join('\n'),
         rows[0]!['id'],
       ]);
     },
@@ -205,7 +203,7 @@ export function tamperContract(factory: FreshDatabaseFactory): void {
     const newer = await newKey('audit-new');
     await withStore(factory, { checkpointEvery: 5, checkpointKey: oldKey }, async ({ store, db }) => {
       for (let i = 0; i < 5; i++) await store.append(record({ requestId: `old-${i}` }));
-      const { auditStoreOn } = await import('./createAuditStore.ts');
+      const { auditStoreOn } = await import('../../../gateway/src/audit/createAuditStore.ts');
       const { silentLogger } = await import('../../../lib/logger.ts');
       // The same database, reopened by a gateway holding the new key (this store must not close it).
       const rotated = auditStoreOn(
