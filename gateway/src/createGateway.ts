@@ -18,6 +18,7 @@ import { createAuditStore } from './audit/createAuditStore.ts';
 import type { AuditStore } from './audit/types.ts';
 import { createCacheEvictor } from './auditGraph/cacheEvictor.ts';
 import { createAuditDataSource } from './auditGraph/createAuditDataSource.ts';
+import { createAuditProofHandler, isAuditProofPath } from './auditProofs/createAuditProofHandler.ts';
 import { DEV_ISSUER, type GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { subgraphChecks } from './dependencyChecks.ts';
@@ -83,6 +84,8 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       dataDir: config.auditDataDir,
       checkpointKey: keys.audit,
       appendTimeoutMs: config.auditAppendTimeoutMs,
+      checkpointIntervalMs: config.auditCheckpointSeconds * 1000,
+      origin: config.auditLogOrigin,
       logger,
       metrics,
     }));
@@ -202,6 +205,11 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     checkpointJwks: jwks,
     logger,
   });
+  const auditProofs = createAuditProofHandler({
+    store: auditStore,
+    verify: (authorization) => verifier.verify(authorization),
+    logger,
+  });
   const graphql = createGraphQLHandler({
     server,
     maxBodyBytes: config.maxBodyBytes,
@@ -226,6 +234,10 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       }
       if (path === '/admin' || path?.startsWith('/admin/')) {
         await admin(req, res);
+        return true;
+      }
+      if (isAuditProofPath(path)) {
+        await auditProofs(req, res);
         return true;
       }
       if (path === '/.well-known/jwks.json' && req.method === 'GET') {
