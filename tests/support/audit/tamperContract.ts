@@ -30,7 +30,7 @@ async function shiftSeqs(db: SqlExecutor, fromSeq: number, delta: number): Promi
 }
 
 /** What an attacker with the code but not the key does: recompute every hash from `fromSeq` on. */
-async function rechain(db: SqlExecutor, fromSeq: number): Promise<void> {
+export async function rechain(db: SqlExecutor, fromSeq: number): Promise<void> {
   const prev = await db.query('SELECT hash FROM audit_records WHERE seq = $1', [fromSeq - 1]);
   let prevHash = prev.rows[0] ? String(prev.rows[0]['hash']) : GENESIS_HASH;
   const { rows } = await db.query(
@@ -64,24 +64,29 @@ const forgedRowSql = `INSERT INTO audit_records (${RECORD_COLUMNS})
 
 type Attack = (s: StoreUnderTest) => Promise<void>;
 
-function attack(name: string, run: Attack, expected: { seq: number; kind: string }): void {
-  it(`${name} is reported at record ${expected.seq} as ${expected.kind}`, async () => {
-    await withStore(fresh(), { checkpointEvery: 10 }, async (s) => {
-      await seed(s);
-      expect(await s.store.verify()).toEqual({ ok: true, records: RECORDS, checkpoints: 2 });
-      await run(s);
-      const report = await s.store.verify();
-      expect(report.ok).toBe(false);
-      expect(report.firstProblem).toMatchObject(expected);
-      expect(report.firstProblem?.detail).toMatch(/record/);
-    });
-  });
+/** One attack on the stored log: what the attacker does, and what verify() must report. */
+export interface TamperAttack {
+  readonly name: string;
+  readonly run: Attack;
+  readonly expected: { readonly seq: number; readonly kind: string };
 }
 
-let fresh: () => FreshDatabaseFactory;
+let collect: (attack: TamperAttack) => void = () => {};
+const attack = (name: string, run: Attack, expected: { seq: number; kind: string }) =>
+  collect({ name, run, expected });
 
-export function tamperContract(factory: FreshDatabaseFactory): void {
-  fresh = () => factory;
+/** The attacks, on a log of 25 records seeded by `seedTamperLog` with a checkpoint every 10. */
+export function tamperAttacks(): TamperAttack[] {
+  const list: TamperAttack[] = [];
+  collect = (a) => list.push(a);
+  defineAttacks();
+  return list;
+}
+
+export const seedTamperLog = seed;
+export const TAMPER_RECORDS = RECORDS;
+
+function defineAttacks(): void {
   attack(
     'editing a record',
     ({ db }) => db.query("UPDATE audit_records SET client_id = 'someone-else' WHERE seq = 5").then(),
@@ -197,6 +202,22 @@ export function tamperContract(factory: FreshDatabaseFactory): void {
     },
     { seq: 20, kind: 'bad-checkpoint' },
   );
+}
+
+export function tamperContract(factory: FreshDatabaseFactory): void {
+  for (const { name, run, expected } of tamperAttacks()) {
+    it(`${name} is reported at record ${expected.seq} as ${expected.kind}`, async () => {
+      await withStore(factory, { checkpointEvery: 10 }, async (s) => {
+        await seed(s);
+        expect(await s.store.verify()).toEqual({ ok: true, records: RECORDS, checkpoints: 2 });
+        await run(s);
+        const report = await s.store.verify();
+        expect(report.ok).toBe(false);
+        expect(report.firstProblem).toMatchObject(expected);
+        expect(report.firstProblem?.detail).toMatch(/record/);
+      });
+    });
+  }
 
   it('verifies checkpoints signed before a key rotation with a JWKS holding both keys', async () => {
     const oldKey = await newKey('audit-old');
