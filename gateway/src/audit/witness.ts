@@ -7,7 +7,7 @@
 // in the directory (every later run refuses until someone removes ALARM), and the process exits 1.
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { JSONWebKeySet, JWK } from 'jose';
 import { generateSigningJwk, publicJwkOf, type SigningKey, signingKeyFromJwk } from '../../../lib/keys.ts';
 import { verifyConsistency } from './merkle.ts';
@@ -79,6 +79,7 @@ export async function loadOrCreateWitnessKey(file: string, name?: string): Promi
   const existing = await readOptional(file);
   if (existing !== undefined) return signingKeyFromJwk(JSON.parse(existing) as JWK);
   const jwk = await generateSigningJwk('EdDSA', name ?? `witness-${randomUUID().slice(0, 8)}`);
+  await mkdir(dirname(file), { recursive: true });
   await writeFile(file, JSON.stringify(jwk, null, 2), { mode: 0o600, flag: 'wx' });
   return signingKeyFromJwk(jwk);
 }
