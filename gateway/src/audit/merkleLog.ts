@@ -10,6 +10,7 @@ import {
   inclusionRanges,
   leafHash,
   type NodeId,
+  nodeHash,
   type Range,
   rangeNodes,
 } from './merkle.ts';
@@ -46,7 +47,15 @@ export function growTree(
   return completed;
 }
 
-export async function insertNodes(tx: SqlExecutor, nodes: readonly CompletedNode[]): Promise<void> {
+/**
+ * The lowest level kept in audit_tree. Subtrees of fewer than 2^4 = 16 leaves are recomputed from their
+ * records when a proof needs them (one read of at most 16 rows each, two per proof at most): the table
+ * then holds one row per 8 records instead of two per record, which the write path pays for.
+ */
+export const LOWEST_STORED_LEVEL = 4;
+
+export async function insertNodes(tx: SqlExecutor, completed: readonly CompletedNode[]): Promise<void> {
+  const nodes = completed.filter((n) => n.node.level >= LOWEST_STORED_LEVEL);
   if (nodes.length === 0) return;
   await tx.query(
     `INSERT INTO audit_tree (level, idx, hash)
@@ -86,23 +95,67 @@ export async function catchUpTree(tx: SqlExecutor, frontier: Frontier, limit: nu
   return leaves.length;
 }
 
-/** The hashes of the given leaf ranges, from one read of their stored subtrees. */
+/** Leaf hashes of records [start, end) (0-based leaf indexes), recomputed from their rows. */
+async function leafHashes(tx: SqlExecutor, start: number, end: number): Promise<Map<number, Hash>> {
+  const { rows } = await tx.query(
+    `SELECT ${RECORD_COLUMNS}, leaf_seed FROM audit_records WHERE seq > $1 AND seq <= $2`,
+    [start, end],
+  );
+  const hashes = new Map<number, Hash>();
+  for (const row of rows) {
+    if (!row['leaf_seed']) continue;
+    const seq = Number(row['seq']);
+    hashes.set(
+      seq - 1,
+      leafHash(leafBytes(seq, contentOfRow(row), Buffer.from(row['leaf_seed'] as Uint8Array))),
+    );
+  }
+  return hashes;
+}
+
+/** The hash of a perfect subtree below the stored levels, from its leaves. */
+function lowNodeHash(node: NodeId, leaves: ReadonlyMap<number, Hash>): Hash {
+  let level: Hash[] = [];
+  const first = node.index * 2 ** node.level;
+  for (let i = first; i < first + 2 ** node.level; i++) {
+    const hash = leaves.get(i);
+    if (!hash) throw new Error(`the audit log lacks the leaf of record ${i + 1}`);
+    level.push(hash);
+  }
+  while (level.length > 1) level = level.flatMap((h, i) => (i % 2 === 0 ? [nodeHash(h, level[i + 1]!)] : []));
+  return level[0]!;
+}
+
+/** The hashes of the given leaf ranges: stored subtrees in one read, the small ones from their records. */
 export async function rangeHashes(tx: SqlExecutor, ranges: readonly Range[]): Promise<Hash[]> {
   const decomposed = ranges.map((r) => rangeNodes(r.start, r.end));
   const wanted = new Map<string, NodeId>();
   for (const node of decomposed.flat()) wanted.set(`${node.level}/${node.index}`, node);
   if (wanted.size === 0) return [];
-  const nodes = [...wanted.values()];
-  const { rows } = await tx.query(
-    `SELECT level, idx, encode(hash, 'hex') AS hash FROM audit_tree
-     WHERE (level, idx) IN (SELECT * FROM unnest($1::smallint[], $2::bigint[]))`,
-    [nodes.map((n) => n.level), nodes.map((n) => n.index)],
-  );
-  const found = new Map(
-    rows.map((r) => [`${r['level']}/${r['idx']}`, Buffer.from(String(r['hash']), 'hex')]),
-  );
+  const stored = [...wanted.values()].filter((n) => n.level >= LOWEST_STORED_LEVEL);
+  const found = new Map<string, Hash>();
+  if (stored.length > 0) {
+    const { rows } = await tx.query(
+      `SELECT level, idx, encode(hash, 'hex') AS hash FROM audit_tree
+       WHERE (level, idx) IN (SELECT * FROM unnest($1::smallint[], $2::bigint[]))`,
+      [stored.map((n) => n.level), stored.map((n) => n.index)],
+    );
+    for (const r of rows) found.set(`${r['level']}/${r['idx']}`, Buffer.from(String(r['hash']), 'hex'));
+  }
+  // The small subtrees of one proof lie in at most two blocks of 16 leaves: read each block once.
+  const blocks = new Set<number>();
+  for (const n of wanted.values()) {
+    if (n.level < LOWEST_STORED_LEVEL)
+      blocks.add(Math.floor((n.index * 2 ** n.level) / 2 ** LOWEST_STORED_LEVEL));
+  }
+  const leaves = new Map<number, Hash>();
+  for (const block of blocks) {
+    const size = 2 ** LOWEST_STORED_LEVEL;
+    for (const [i, h] of await leafHashes(tx, block * size, (block + 1) * size)) leaves.set(i, h);
+  }
   return decomposed.map((nodeList) =>
     foldRange(nodeList, (n) => {
+      if (n.level < LOWEST_STORED_LEVEL) return lowNodeHash(n, leaves);
       const hash = found.get(`${n.level}/${n.index}`);
       if (!hash) throw new Error(`the audit tree lacks node ${n.level}/${n.index}`);
       return hash;

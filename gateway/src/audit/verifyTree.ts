@@ -7,7 +7,7 @@ import type { AuditContent } from './chain.ts';
 import type { Problem } from './classifyBreak.ts';
 import { leafBytes } from './leaf.ts';
 import { Frontier, leafHash } from './merkle.ts';
-import { type CompletedNode, frontierOf } from './merkleLog.ts';
+import { type CompletedNode, frontierOf, LOWEST_STORED_LEVEL } from './merkleLog.ts';
 import type { SqlExecutor } from './sqlDatabase.ts';
 
 const NODE_BATCH = 4_096;
@@ -86,7 +86,10 @@ export class TreeCheck {
 
   /** Compares the recomputed nodes with the stored ones. */
   async flush(): Promise<Problem | undefined> {
-    const nodes = this.#pending.filter((n) => (n.node.index + 1) * 2 ** n.node.level <= this.#storedSize);
+    const nodes = this.#pending.filter(
+      (n) =>
+        n.node.level >= LOWEST_STORED_LEVEL && (n.node.index + 1) * 2 ** n.node.level <= this.#storedSize,
+    );
     this.#pending = [];
     if (nodes.length === 0) return undefined;
     const { rows } = await this.#tx.query(

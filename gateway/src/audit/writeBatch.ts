@@ -70,8 +70,12 @@ export function writeBatch(
       ),
     );
     const last = records.at(-1)!;
-    await tx.query('UPDATE audit_head SET seq = $1, hash = $2', [last.seq, last.hash]);
-    await saveTree(tx, head.tree);
+    await tx.query('UPDATE audit_head SET seq = $1, hash = $2, tree_size = $3, frontier = $4', [
+      last.seq,
+      last.hash,
+      head.tree.size,
+      head.tree.hashes.map((h) => h.toString('hex')),
+    ]);
     if (options.checkpointEvery > 0 && last.seq - head.checkpointSeq >= options.checkpointEvery) {
       await writeCheckpoint(tx, options.signer, options.origin, treeHead(head.tree), options.now());
     }

@@ -1,6 +1,7 @@
 -- The Merkle tree over the records (RFC 9162): leaf i is record seq i+1. audit_tree keeps the hash of
--- every complete aligned subtree (level 0 = leaf hashes), written in the batch's transaction, so any
--- inclusion or consistency proof is one indexed read of O(log² n) rows.
+-- every complete aligned subtree of 16 leaves or more (level ≥ 4; smaller ones are recomputed from
+-- their records), written in the batch's transaction, so any inclusion or consistency proof is one
+-- indexed read of O(log² n) rows plus at most two reads of 16 records.
 CREATE TABLE audit_tree (
   level  smallint NOT NULL,
   idx    bigint NOT NULL,
