@@ -60,9 +60,16 @@ export function auditStoreOn(db: SqlDatabase, options: AuditStoreOptions): Audit
   const { logger, metrics, checkpointKey } = options;
   const clock = options.clock ?? (() => new Date());
   const signer = noteSignerOf(checkpointKey);
+  const origin = options.origin ?? DEFAULT_ORIGIN;
+  // The origin is the note's first line: a line break in it would let it pass for another checkpoint.
+  if (!/^[\x21-\x7e][\x20-\x7e]*$/.test(origin)) {
+    throw new Error(
+      `the audit log origin must be one line of printable ASCII, got ${JSON.stringify(origin)}`,
+    );
+  }
   const writeOptions = {
     signer,
-    origin: options.origin ?? DEFAULT_ORIGIN,
+    origin,
     checkpointEvery: options.checkpointEvery ?? 1_000,
     now: clock,
   };
