@@ -58,7 +58,11 @@ export function writeBatch(
     const head = await lockHead(tx);
     // Records from before the tree existed are normally covered at start (extendTree); this is the
     // fallback for a store opened on a database another, older process still writes.
-    while (head.tree.size < head.seq) await catchUpTree(tx, head.tree, 10_000);
+    while (head.tree.size < head.seq) {
+      // Records missing below the head: writing on would build the tree over a damaged log.
+      if ((await catchUpTree(tx, head.tree, 10_000)) === 0)
+        throw new Error('audit records are missing below the head');
+    }
     const records = chainRecords(head, contents);
     const seeds = records.map(() => newLeafSeed());
     await insertRecords(tx, records, seeds);
