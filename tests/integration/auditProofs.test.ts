@@ -90,6 +90,22 @@ describe('GET /audit/proof/*', () => {
     expect(ok).toBe(true);
   });
 
+  it('leaves an audit record for each inclusion proof served, naming the reader and no subject', async () => {
+    const head = await checkpointCovering(1);
+    const reader = await stack.token('audit:read', { sub: 'thanh-tra.proofs', officer: 'thanh-tra-02' });
+    expect((await get(`/audit/proof/inclusion?index=0&size=${head.size}`, reader)).status).toBe(200);
+    expect((await get(`/audit/proof/consistency?from=1&to=${head.size}`, reader)).status).toBe(200);
+    const answer = await stack.query(
+      '{ auditEvents(filter: { clientId: "thanh-tra.proofs" }) { edges { node { officer subjects fields outcome } } } }',
+      {},
+      { token: admin, procedure: null, dossier: null },
+    );
+    const edges = (answer.body.data!['auditEvents'] as { edges: { node: AuditEvent }[] }).edges;
+    expect(edges.map((e) => e.node)).toEqual([
+      { officer: 'thanh-tra-02', subjects: [], fields: [], outcome: 'ok' },
+    ]);
+  });
+
   it('refuses a request without a token (401) and a token without audit:read (403)', async () => {
     expect((await get('/audit/proof/consistency?from=1&to=2')).status).toBe(401);
     const citizen = await stack.token('citizen:self', { sub: FIXTURES.husband });

@@ -262,6 +262,43 @@ describe('audit:witness', () => {
     expect((await verifyCli(log.stateDir)).code).toBe(1);
   });
 
+  it('logs an unreachable gateway and exits 2 without an alarm; verify refuses heads not cosigned by the witness', async () => {
+    await using log = await watchedLog('unreachable');
+    const run = await runNode(
+      [
+        'scripts/auditWitness.ts',
+        '--gateway',
+        'http://127.0.0.1:9',
+        '--state',
+        log.stateDir,
+        '--key',
+        log.keyFile,
+        '--once',
+      ],
+      { AUDIT_WITNESS_TOKEN: TOKEN },
+    );
+    expect(run.code).toBe(2);
+    await expect(readFile(join(log.stateDir, 'ALARM'), 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+    // A head planted in the witness's directory without its cosignature is not taken as witnessed.
+    const planted = join(log.stateDir, 'checkpoints', '25.note');
+    const note = await readFile(planted, 'utf8');
+    await writeFile(planted, note.slice(0, note.lastIndexOf('\u2014 ')));
+    const verify = await verifyCli(log.stateDir);
+    expect(verify.code).toBe(2);
+    expect(verify.stderr).toMatch(/does not carry the witness's cosignature/);
+  });
+
+  it('raises the alarm on a changed origin', async () => {
+    await using log = await watchedLog('origin');
+    await log.store.append(record({ requestId: 'renamed' }));
+    await checkpointIfBehind(log.db, {
+      signer: noteSignerOf(key),
+      origin: 'another/log',
+      now: () => new Date(),
+    });
+    await expect(log.poll()).rejects.toMatchObject({ reason: 'origin' });
+  });
+
   it('raises the alarm on a shrinking tree and on a checkpoint signed by another key', async () => {
     await using log = await watchedLog('shrink');
     const other = await newKey('not-the-gateway');
