@@ -43,6 +43,10 @@ export interface GatewayConfig {
   readonly auditDataDir: string;
   /** Longest a response waits for its audit record to commit, in ms. */
   readonly auditAppendTimeoutMs: number;
+  /** A checkpoint is signed at least this often while records are written, in seconds; default 5. */
+  readonly auditCheckpointSeconds: number;
+  /** The checkpoints' origin line (the log's name for witnesses); default `lienthong/audit`. */
+  readonly auditLogOrigin: string;
   readonly proceduresFile: string | undefined;
   /** What a field outside the scopes in force does: null + FORBIDDEN ("partial") or a 403 for the whole request ("reject"). */
   readonly authorizationMode: 'partial' | 'reject';
@@ -146,6 +150,8 @@ export function readGatewayConfig(environment: NodeJS.ProcessEnv = process.env):
       DATABASE_URL: env.url(['postgres:', 'postgresql:']),
       AUDIT_DATA_DIR: env.string(join(process.cwd(), 'data', 'audit')),
       AUDIT_APPEND_TIMEOUT_MS: env.integer(5_000, 50, 60_000),
+      AUDIT_CHECKPOINT_SECONDS: env.integer(5, 1, 3600),
+      AUDIT_LOG_ORIGIN: env.string('lienthong/audit'),
       AUTHORIZATION_MODE: env.oneOf(['partial', 'reject'], 'partial'),
       REQUEST_TIMEOUT_MS: env.integer(15_000, 100, 120_000),
       SUBGRAPH_TIMEOUT_MS: env.integer(10_000, 50, 120_000),
@@ -246,6 +252,8 @@ export function readGatewayConfig(environment: NodeJS.ProcessEnv = process.env):
     databaseUrl: raw.DATABASE_URL,
     auditDataDir: raw.AUDIT_DATA_DIR,
     auditAppendTimeoutMs: raw.AUDIT_APPEND_TIMEOUT_MS,
+    auditCheckpointSeconds: raw.AUDIT_CHECKPOINT_SECONDS,
+    auditLogOrigin: raw.AUDIT_LOG_ORIGIN,
     authorizationMode: raw.AUTHORIZATION_MODE,
     requestTimeoutMs: raw.REQUEST_TIMEOUT_MS,
     subgraphTimeoutMs: raw.SUBGRAPH_TIMEOUT_MS,

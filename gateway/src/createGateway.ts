@@ -21,6 +21,7 @@ import { createAuditStore } from './audit/createAuditStore.ts';
 import type { AuditStore } from './audit/types.ts';
 import { createCacheEvictor } from './auditGraph/cacheEvictor.ts';
 import { createAuditDataSource } from './auditGraph/createAuditDataSource.ts';
+import { createAuditProofHandler, isAuditProofPath } from './auditProofs/createAuditProofHandler.ts';
 import { DEV_ISSUER, type GatewayConfig } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import { subgraphChecks } from './dependencyChecks.ts';
@@ -92,6 +93,8 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       dataDir: config.auditDataDir,
       checkpointKey: keys.audit,
       appendTimeoutMs: config.auditAppendTimeoutMs,
+      checkpointIntervalMs: config.auditCheckpointSeconds * 1000,
+      origin: config.auditLogOrigin,
       logger,
       metrics,
     }));
@@ -258,6 +261,11 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     verifyToken: verifyPageToken,
     logger,
   });
+  const auditProofs = createAuditProofHandler({
+    store: auditStore,
+    verify: (authorization) => verifier.verify(authorization),
+    logger,
+  });
   const graphql = createGraphQLHandler({
     server,
     admit: (context) => withSpan('pipeline.rateLimit', () => pipeline.admit(context)),
@@ -289,6 +297,10 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       }
       if (path === '/cong-dan' || path?.startsWith('/cong-dan/')) {
         await citizenPage(req, res);
+        return true;
+      }
+      if (isAuditProofPath(path)) {
+        await auditProofs(req, res);
         return true;
       }
       if (path === '/.well-known/jwks.json' && req.method === 'GET') {

@@ -3,12 +3,12 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newKey, record, steppingClock } from '../../gateway/src/audit/auditTestSupport.ts';
 import { createAuditStore } from '../../gateway/src/audit/createAuditStore.ts';
 import { openPgliteDatabase } from '../../gateway/src/audit/pgliteDatabase.ts';
 import { openPostgresDatabase } from '../../gateway/src/audit/postgresDatabase.ts';
 import { type SigningKey, toJwks } from '../../lib/keys.ts';
 import { silentLogger } from '../../lib/logger.ts';
+import { newKey, record, steppingClock } from '../support/audit/auditTestSupport.ts';
 import { createTestDatabase } from './auditPostgres.ts';
 import { runNode } from './auditProcesses.ts';
 

@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeHtml } from '../../gateway/src/admin/html.ts';
-import { newKey } from '../../gateway/src/audit/auditTestSupport.ts';
 import { createAuditStore } from '../../gateway/src/audit/createAuditStore.ts';
 import { AuditUnavailableError } from '../../gateway/src/audit/errors.ts';
 import type { AuditStore } from '../../gateway/src/audit/types.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { FIXTURES } from '../../mocks/fixtures.ts';
 import procedures from '../../schema/procedures.json' with { type: 'json' };
+import { newKey } from '../support/audit/auditTestSupport.ts';
 import { ALL_READS_PROCEDURE, type Stack, startStack } from '../support/stack.ts';
 
 let dir: string;

@@ -6,12 +6,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newKey } from '../../gateway/src/audit/auditTestSupport.ts';
 import { createAuditStore } from '../../gateway/src/audit/createAuditStore.ts';
 import type { AuditStore, StoredAuditRecord } from '../../gateway/src/audit/types.ts';
 import { type SigningKey, toJwks } from '../../lib/keys.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { FIXTURES } from '../../mocks/fixtures.ts';
+import { newKey } from '../support/audit/auditTestSupport.ts';
 import { ALL_READS_PROCEDURE, type QueryOptions, type Stack, startStack } from '../support/stack.ts';
 import { runNode } from './auditProcesses.ts';
 

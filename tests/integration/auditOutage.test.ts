@@ -3,11 +3,11 @@
 // from the connection failing), and once the database is back, appends work and the chain is intact.
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { newKey, record } from '../../gateway/src/audit/auditTestSupport.ts';
 import { auditStoreOn, createAuditStore } from '../../gateway/src/audit/createAuditStore.ts';
 import { AuditUnavailableError } from '../../gateway/src/audit/errors.ts';
 import { openPostgresDatabase } from '../../gateway/src/audit/postgresDatabase.ts';
 import { silentLogger } from '../../lib/logger.ts';
+import { newKey, record } from '../support/audit/auditTestSupport.ts';
 import { type OwnPostgres, startOwnPostgres } from '../support/ownPostgres.ts';
 
 const NEVER = 10 * 60_000;

@@ -10,13 +10,13 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newKey, record } from '../../gateway/src/audit/auditTestSupport.ts';
 import { createAuditStore } from '../../gateway/src/audit/createAuditStore.ts';
 import { exportRange, verifyLog } from '../../gateway/src/audit/index.ts';
 import { openPgliteDatabase } from '../../gateway/src/audit/pgliteDatabase.ts';
 import { lockStoreDirectory } from '../../gateway/src/audit/storeLock.ts';
 import { type SigningKey, toJwks } from '../../lib/keys.ts';
 import { silentLogger } from '../../lib/logger.ts';
+import { newKey, record } from '../support/audit/auditTestSupport.ts';
 import { runNode } from './auditProcesses.ts';
 
 // CI lays shared/ beside the clone; the test fails (never skips) without it.

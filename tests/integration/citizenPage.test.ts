@@ -7,12 +7,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newKey } from '../../gateway/src/audit/auditTestSupport.ts';
 import { createAuditStore } from '../../gateway/src/audit/createAuditStore.ts';
 import { AuditUnavailableError } from '../../gateway/src/audit/errors.ts';
 import type { AuditStore } from '../../gateway/src/audit/types.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { FIXTURES } from '../../mocks/fixtures.ts';
+import { newKey } from '../support/audit/auditTestSupport.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
 let dir: string;

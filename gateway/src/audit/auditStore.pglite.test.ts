@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { auditStoreContract } from './auditStoreContract.ts';
+import { auditStoreContract } from '../../../tests/support/audit/auditStoreContract.ts';
 import { openPgliteDatabase } from './pgliteDatabase.ts';
 import type { SqlDatabase } from './sqlDatabase.ts';
 

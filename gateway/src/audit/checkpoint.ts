@@ -1,8 +1,10 @@
-// Signed checkpoints: a compact JWS by a gateway's audit key over the chain head. Whoever can rewrite
-// the table can recompute every hash, but cannot forge these signatures, so a rewrite shows at the
-// next checkpoint. Verification takes a JWKS with every key that ever signed (rotated keys included).
+// Signed checkpoints. Whoever can rewrite the table can recompute every hash, but cannot forge these
+// signatures, so a rewrite shows at the next checkpoint. Since the Merkle tree (migration 002) they are
+// signed notes over the tree head (signedNote.ts); the compact JWS over the chain head that earlier
+// versions wrote still verifies. Verification takes a JWKS with every key that ever signed.
 import { CompactSign, compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import type { SigningKey } from '../../../lib/keys.ts';
+import { checkpointBody, ed25519PublicKey, type NoteSigner, signNote } from './signedNote.ts';
 import type { SqlExecutor } from './sqlDatabase.ts';
 
 /** The JWS `typ`, so a checkpoint cannot be confused with another of the gateway's signatures. */
@@ -49,24 +51,31 @@ export async function verifyCheckpoint(
 
 export const localKeySet = (jwks: JSONWebKeySet) => createLocalJWKSet(jwks);
 
-/** Signs the head and records it; runs inside the writer's transaction, which holds the head lock. */
+/** The gateway's audit key as the signer of checkpoint notes: Ed25519, named by its `kid`. */
+export function noteSignerOf(key: SigningKey): NoteSigner {
+  const publicKey = ed25519PublicKey(key.publicJwk);
+  if (key.alg !== 'EdDSA' || !publicKey) {
+    throw new Error(
+      `the audit key ${key.kid} must be an Ed25519 key (alg EdDSA): checkpoints are signed notes`,
+    );
+  }
+  return { name: key.kid, publicKey, privateKey: key.privateKey as CryptoKey };
+}
+
+/** Signs a checkpoint note over the tree head and records it; runs in the writer's transaction, under the head lock. */
 export async function writeCheckpoint(
   tx: SqlExecutor,
-  key: SigningKey,
-  head: { seq: number; hash: string },
+  signer: NoteSigner,
+  origin: string,
+  tree: { size: number; root: Buffer },
   now: Date,
 ): Promise<void> {
-  const jws = await signCheckpoint(key, {
-    seq: head.seq,
-    count: head.seq,
-    hash: head.hash,
-    iat: Math.floor(now.getTime() / 1000),
-  });
-  await tx.query('INSERT INTO audit_checkpoints (seq, at, kid, jws) VALUES ($1, $2, $3, $4)', [
-    head.seq,
+  const note = signNote(checkpointBody({ origin, size: tree.size, root: tree.root }), signer);
+  await tx.query('INSERT INTO audit_checkpoints (seq, at, kid, note) VALUES ($1, $2, $3, $4)', [
+    tree.size,
     now,
-    key.kid,
-    jws,
+    signer.name,
+    note,
   ]);
-  await tx.query('UPDATE audit_head SET checkpoint_seq = $1', [head.seq]);
+  await tx.query('UPDATE audit_head SET checkpoint_seq = $1', [tree.size]);
 }

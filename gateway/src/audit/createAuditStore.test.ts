@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { silentLogger } from '../../../lib/logger.ts';
-import { newKey, record } from './auditTestSupport.ts';
+import { newKey, record } from '../../../tests/support/audit/auditTestSupport.ts';
 import { createAuditStore } from './createAuditStore.ts';
 
 const dirs: string[] = [];

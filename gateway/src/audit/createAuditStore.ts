@@ -6,24 +6,28 @@ import type { SigningKey } from '../../../lib/keys.ts';
 import type { Logger } from '../../../lib/logger.ts';
 import type { Metrics } from '../../../lib/metrics.ts';
 import { type AuditContent, normalizeRecord } from './chain.ts';
+import { noteSignerOf } from './checkpoint.ts';
 import { AuditUnavailableError } from './errors.ts';
 import { exportRange } from './exportRange.ts';
 import { createGroupCommitter } from './groupCommit.ts';
 import { migrate } from './migrations.ts';
 import { ownHistory } from './ownHistory.ts';
+import { proofReaders } from './proofs.ts';
 import { queryEvents } from './queryEvents.ts';
 import { type OpenDatabaseOptions, openSqlDatabase, type SqlDatabase } from './sqlDatabase.ts';
 import type { AuditStore, StoredAuditRecord } from './types.ts';
 import { verifyLog } from './verifyLog.ts';
-import { checkpointIfBehind, writeBatch } from './writeBatch.ts';
+import { checkpointIfBehind, extendTree, writeBatch } from './writeBatch.ts';
 
 export interface AuditStoreOptions extends OpenDatabaseOptions {
   /** The gateway's audit key; checkpoints are compact JWS signed with it. */
   readonly checkpointKey: SigningKey;
   /** Sign a checkpoint every this many records (across all writers); default 1 000, 0 = never by count. */
   readonly checkpointEvery?: number;
-  /** Also sign one this often when records arrived since the last, in ms; default 60 000, 0 = only on close. */
+  /** Also sign one this often when records arrived since the last, in ms; default 5 000, 0 = only on close. */
   readonly checkpointIntervalMs?: number;
+  /** The checkpoints' origin line, naming this log; default `lienthong/audit`. */
+  readonly origin?: string;
   /** Longest an append waits for its commit, in ms; default 5 000. */
   readonly appendTimeoutMs?: number;
   /** Most records per group-commit transaction; default 256. */
@@ -36,10 +40,15 @@ export interface AuditStoreOptions extends OpenDatabaseOptions {
   readonly clock?: () => Date;
 }
 
+/** The origin line of checkpoints when none is configured. */
+export const DEFAULT_ORIGIN = 'lienthong/audit';
+
 export async function createAuditStore(options: AuditStoreOptions): Promise<AuditStore> {
   const db = await openSqlDatabase(options);
   try {
     await migrate(db);
+    // An upgraded log's records become the tree's first leaves before anything new is appended.
+    await extendTree(db);
   } catch (error) {
     await db[Symbol.asyncDispose]();
     throw error;
@@ -51,7 +60,20 @@ export async function createAuditStore(options: AuditStoreOptions): Promise<Audi
 export function auditStoreOn(db: SqlDatabase, options: AuditStoreOptions): AuditStore {
   const { logger, metrics, checkpointKey } = options;
   const clock = options.clock ?? (() => new Date());
-  const writeOptions = { checkpointKey, checkpointEvery: options.checkpointEvery ?? 1_000, now: clock };
+  const signer = noteSignerOf(checkpointKey);
+  const origin = options.origin ?? DEFAULT_ORIGIN;
+  // The origin is the note's first line: a line break in it would let it pass for another checkpoint.
+  if (!/^[\x21-\x7e][\x20-\x7e]*$/.test(origin)) {
+    throw new Error(
+      `the audit log origin must be one line of printable ASCII, got ${JSON.stringify(origin)}`,
+    );
+  }
+  const writeOptions = {
+    signer,
+    origin,
+    checkpointEvery: options.checkpointEvery ?? 1_000,
+    now: clock,
+  };
   const committer = createGroupCommitter<AuditContent, StoredAuditRecord>({
     write: async (batch) => {
       const records = await writeBatch(db, batch, writeOptions);
@@ -67,12 +89,12 @@ export function auditStoreOn(db: SqlDatabase, options: AuditStoreOptions): Audit
 
   let checkpointing: Promise<unknown> = Promise.resolve();
   const checkpoint = () => {
-    checkpointing = checkpointIfBehind(db, checkpointKey, clock).catch((error: unknown) =>
+    checkpointing = checkpointIfBehind(db, writeOptions).catch((error: unknown) =>
       logger.warn({ err: errorSummary(error) }, 'audit checkpoint not written'),
     );
     return checkpointing;
   };
-  const intervalMs = options.checkpointIntervalMs ?? 60_000;
+  const intervalMs = options.checkpointIntervalMs ?? 5_000;
   const timer = intervalMs > 0 ? setInterval(checkpoint, intervalMs) : undefined;
   timer?.unref();
 
@@ -94,7 +116,8 @@ export function auditStoreOn(db: SqlDatabase, options: AuditStoreOptions): Audit
     query: (filter, page = {}) => queryEvents(db, filter, page, { withOfficer: true }),
     accessHistory: async (subject, page = {}) =>
       ownHistory(await queryEvents(db, { subject }, page, { withOfficer: false }), subject),
-    verify: (jwks?: JSONWebKeySet) => verifyLog(db, jwks ?? { keys: [checkpointKey.publicJwk] }),
+    verify: (jwks?: JSONWebKeySet, verifyOptions = {}) =>
+      verifyLog(db, jwks ?? { keys: [checkpointKey.publicJwk] }, verifyOptions),
     async ping() {
       try {
         await db.query('SELECT 1');
@@ -104,6 +127,7 @@ export function auditStoreOn(db: SqlDatabase, options: AuditStoreOptions): Audit
       }
     },
     exportRange: (from, to) => exportRange(db, from, to),
+    ...proofReaders(db),
     [Symbol.asyncDispose]() {
       closing ??= (async () => {
         if (timer) clearInterval(timer);

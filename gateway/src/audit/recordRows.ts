@@ -56,7 +56,11 @@ export function eventOfRecord(record: StoredAuditRecord, withOfficer: boolean): 
 }
 
 /** Inserts chained records and their subject index rows in the caller's transaction. */
-export async function insertRecords(tx: SqlExecutor, records: readonly StoredAuditRecord[]): Promise<void> {
+export async function insertRecords(
+  tx: SqlExecutor,
+  records: readonly StoredAuditRecord[],
+  leafSeeds: readonly Uint8Array[],
+): Promise<void> {
   const params: unknown[] = [];
   const tuples = records.map((r, i) => {
     params.push(
@@ -77,11 +81,16 @@ export async function insertRecords(tx: SqlExecutor, records: readonly StoredAud
       r.durationMs,
       r.prevHash,
       r.hash,
+      Buffer.from(leafSeeds[i]!).toString('hex'),
     );
-    const base = i * COLUMN_COUNT;
-    return `(${Array.from({ length: COLUMN_COUNT }, (_, j) => `$${base + j + 1}`).join(', ')})`;
+    const base = i * (COLUMN_COUNT + 1);
+    const columns = Array.from({ length: COLUMN_COUNT }, (_, j) => `$${base + j + 1}`);
+    return `(${columns.join(', ')}, decode($${base + COLUMN_COUNT + 1}, 'hex'))`;
   });
-  await tx.query(`INSERT INTO audit_records (${RECORD_COLUMNS}) VALUES ${tuples.join(', ')}`, params);
+  await tx.query(
+    `INSERT INTO audit_records (${RECORD_COLUMNS}, leaf_seed) VALUES ${tuples.join(', ')}`,
+    params,
+  );
 
   const subjects: string[] = [];
   const ats: Date[] = [];

@@ -111,6 +111,29 @@ export interface VerifyReport {
   readonly firstProblem?: { readonly seq: number; readonly kind: TamperKind; readonly detail: string };
 }
 
+/** RFC 9162 inclusion proof of one leaf; byte strings in base64. */
+export interface InclusionProof {
+  /** The leaf's index: the record's seq − 1. */
+  readonly leafIndex: number;
+  readonly treeSize: number;
+  /** The leaf's bytes (leaf.ts): the record with the officer and subjects as salted commitments. */
+  readonly leaf: string;
+  readonly hashes: readonly string[];
+}
+
+/** DESIGN.md's `InclusionProof`: a record's proof in the tree of a signed checkpoint. */
+export interface RecordInclusion extends InclusionProof {
+  /** The signed note whose tree the proof is in. */
+  readonly checkpoint: string;
+}
+
+/** RFC 9162 consistency proof from the tree of `fromSize` leaves to the tree of `treeSize`. */
+export interface ConsistencyProof {
+  readonly fromSize: number;
+  readonly treeSize: number;
+  readonly hashes: readonly string[];
+}
+
 export interface AuditStore extends AsyncDisposable {
   /**
    * Records one request. Resolves only after the record's transaction has committed; rejects with
@@ -122,10 +145,21 @@ export interface AuditStore extends AsyncDisposable {
   query(filter: AuditFilter, page?: PageRequest): Promise<AuditEventConnection>;
   /** The accesses to one subject's data, newest first, without officer names. */
   accessHistory(subject: string, page?: PageRequest): Promise<AuditEventConnection>;
-  /** Recomputes the chain and checks the checkpoints; `jwks` defaults to the store's own key. */
-  verify(jwks?: JSONWebKeySet): Promise<VerifyReport>;
+  /**
+   * Recomputes the chain and the Merkle tree and checks the checkpoints; `jwks` defaults to the store's
+   * own key; `witnessed` are checkpoint notes a witness accepted.
+   */
+  verify(jwks?: JSONWebKeySet, options?: { witnessed?: readonly string[] }): Promise<VerifyReport>;
   /** For /readyz: whether the database answers. Never throws. */
   ping(): Promise<CheckResult>;
+  /** The latest signed checkpoint note; null before the first. */
+  checkpoint(): Promise<string | null>;
+  /** Throws AuditQueryError unless 0 ≤ index < size ≤ the tree's size. */
+  inclusionProof(index: number, size: number): Promise<InclusionProof>;
+  /** Throws AuditQueryError unless 0 ≤ from ≤ to ≤ the tree's size. */
+  consistencyProof(from: number, to: number): Promise<ConsistencyProof>;
+  /** A record's proof against the latest checkpoint; null while no checkpoint covers it yet. */
+  recordInclusion(seq: number): Promise<RecordInclusion | null>;
   /** Records with `from <= at < to`, oldest first. */
   exportRange(from: Date, to: Date): AsyncIterable<StoredAuditRecord>;
 }

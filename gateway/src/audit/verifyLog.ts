@@ -1,33 +1,100 @@
-// Verification: checks every checkpoint signature, then walks the whole chain in seq order inside one
-// read-only snapshot, recomputing each hash, comparing it with the signed checkpoints and with the
+// Verification: checks every checkpoint signature (and those of the heads a witness accepted), then
+// walks the whole chain in seq order inside one read-only snapshot, recomputing each hash and the
+// Merkle tree, comparing them with the signed and witnessed checkpoints, the stored tree and the
 // subject index, and stops at the first problem. Memory stays bounded whatever the log's size.
 import type { JSONWebKeySet } from 'jose';
 import { GENESIS_HASH } from './chain.ts';
 import { localKeySet, verifyCheckpoint } from './checkpoint.ts';
 import { type ChainRow, classifyBreak, type Problem, selfConsistent } from './classifyBreak.ts';
 import { contentOfRow, RECORD_COLUMNS } from './recordRows.ts';
+import { verifyNote } from './signedNote.ts';
 import type { SqlDatabase, SqlExecutor } from './sqlDatabase.ts';
 import type { VerifyReport } from './types.ts';
 import { subjectIndexProblem } from './verifySubjects.ts';
+import { TreeCheck } from './verifyTree.ts';
 
 const PAGE = 1_000;
 const LOOK_AHEAD = 64;
 const SEEN_LIMIT = 10_000;
 
+const earliest = (a: Problem | undefined, b: Problem | undefined) =>
+  a && b ? (b.seq < a.seq ? b : a) : (a ?? b);
+
 interface SignedHeads {
+  /** Chain hashes signed by the JWS checkpoints of earlier versions, by seq. */
   readonly hashes: Map<number, string[]>;
+  /** Tree roots (hex) signed by checkpoint notes, by tree size: the log's own and the witnesses'. */
+  readonly roots: Map<number, { root: string; witnessed: boolean }[]>;
   readonly checked: number;
   readonly maxSeq: number;
+  /** The largest tree size a witness vouches for. */
+  readonly witnessedSize: number;
   readonly bad?: Problem;
 }
 
-async function checkCheckpoints(tx: SqlExecutor, jwks: JSONWebKeySet): Promise<SignedHeads> {
+export interface VerifyOptions {
+  /** Checkpoint notes a witness accepted (its own storage, outside this database). */
+  readonly witnessed?: readonly string[];
+}
+
+function checkWitnessed(
+  witnessed: readonly string[],
+  jwks: JSONWebKeySet,
+  stored: ReadonlySet<string>,
+  roots: SignedHeads['roots'],
+): { size: number; bad?: Problem } {
+  let size = 0;
+  let bad: Problem | undefined;
+  for (const note of witnessed) {
+    const result = verifyNote(note, jwks.keys);
+    if ('reason' in result) {
+      bad ??= { seq: 0, kind: 'bad-checkpoint', detail: `a witnessed checkpoint: ${result.reason}` };
+      continue;
+    }
+    const { size: n, root } = result.checkpoint;
+    roots.set(n, [...(roots.get(n) ?? []), { root: root.toString('hex'), witnessed: true }]);
+    size = Math.max(size, n);
+    // A witnessed head is one the log published: its row may not disappear.
+    if (!stored.has(result.body)) {
+      bad ??= {
+        seq: n,
+        kind: 'bad-checkpoint',
+        detail: `the checkpoint of tree size ${n} (record ${n}) that a witness holds is missing from the log`,
+      };
+    }
+  }
+  return { size, ...(bad ? { bad } : {}) };
+}
+
+async function checkCheckpoints(
+  tx: SqlExecutor,
+  jwks: JSONWebKeySet,
+  options: VerifyOptions,
+): Promise<SignedHeads> {
   const keys = localKeySet(jwks);
-  const { rows } = await tx.query('SELECT seq, jws FROM audit_checkpoints ORDER BY seq, id');
+  const { rows } = await tx.query('SELECT seq, jws, note FROM audit_checkpoints ORDER BY seq, id');
   const hashes = new Map<number, string[]>();
+  const roots: SignedHeads['roots'] = new Map();
+  const bodies = new Set<string>();
   let bad: Problem | undefined;
   let maxSeq = 0;
   for (const row of rows) {
+    if (row['note'] !== null && row['note'] !== undefined) {
+      const result = verifyNote(String(row['note']), jwks.keys);
+      if ('reason' in result) {
+        bad ??= {
+          seq: Number(row['seq']),
+          kind: 'bad-checkpoint',
+          detail: `checkpoint at record ${row['seq']}: ${result.reason}`,
+        };
+        continue;
+      }
+      const { size, root } = result.checkpoint;
+      bodies.add(result.body);
+      roots.set(size, [...(roots.get(size) ?? []), { root: root.toString('hex'), witnessed: false }]);
+      maxSeq = Math.max(maxSeq, size);
+      continue;
+    }
     const result = await verifyCheckpoint(String(row['jws']), keys);
     if ('reason' in result) {
       bad ??= {
@@ -41,12 +108,25 @@ async function checkCheckpoints(tx: SqlExecutor, jwks: JSONWebKeySet): Promise<S
     hashes.set(seq, [...(hashes.get(seq) ?? []), hash]);
     maxSeq = Math.max(maxSeq, seq);
   }
-  return { hashes, checked: rows.length, maxSeq, ...(bad ? { bad } : {}) };
+  const witness = checkWitnessed(options.witnessed ?? [], jwks, bodies, roots);
+  bad = earliest(bad, witness.bad);
+  return {
+    hashes,
+    roots,
+    checked: rows.length,
+    maxSeq,
+    witnessedSize: witness.size,
+    ...(bad ? { bad } : {}),
+  };
 }
 
-async function fetchRows(tx: SqlExecutor, afterSeq: number): Promise<ChainRow[]> {
+interface WalkRow extends ChainRow {
+  readonly seed: Buffer | undefined;
+}
+
+async function fetchRows(tx: SqlExecutor, afterSeq: number): Promise<WalkRow[]> {
   const { rows } = await tx.query(
-    `SELECT ${RECORD_COLUMNS} FROM audit_records WHERE seq > $1 ORDER BY seq LIMIT $2`,
+    `SELECT ${RECORD_COLUMNS}, leaf_seed FROM audit_records WHERE seq > $1 ORDER BY seq LIMIT $2`,
     [afterSeq, PAGE],
   );
   return rows.map((row) => ({
@@ -54,17 +134,16 @@ async function fetchRows(tx: SqlExecutor, afterSeq: number): Promise<ChainRow[]>
     prevHash: String(row['prev_hash']),
     hash: String(row['hash']),
     content: contentOfRow(row),
+    seed: row['leaf_seed'] ? Buffer.from(row['leaf_seed'] as Uint8Array) : undefined,
   }));
 }
-
-const earliest = (a: Problem | undefined, b: Problem | undefined) =>
-  a && b ? (b.seq < a.seq ? b : a) : (a ?? b);
 
 async function walkChain(tx: SqlExecutor, signed: SignedHeads): Promise<VerifyReport> {
   const head = (await tx.query('SELECT seq, hash FROM audit_head')).rows[0];
   const headSeq = Number(head?.['seq'] ?? 0);
   const seen = new Map<string, number>();
-  let buffer: ChainRow[] = [];
+  const tree = await TreeCheck.open(tx, signed.roots);
+  let buffer: WalkRow[] = [];
   let pos = 0;
   let fetchedTo = 0;
   let exhausted = false;
@@ -72,10 +151,10 @@ async function walkChain(tx: SqlExecutor, signed: SignedHeads): Promise<VerifyRe
   let expectedSeq = 1;
   let expectedPrev = GENESIS_HASH;
   let lastGoodCheckpoint = 0;
-  let indexProblem: Problem | undefined;
+  let heldProblem: Problem | undefined;
   // On a tie the chain's own finding wins: it says more about what happened than the index does.
   const report = (problem: Problem | undefined): VerifyReport => {
-    const first = earliest(earliest(problem, indexProblem), signed.bad);
+    const first = earliest(earliest(problem, heldProblem), signed.bad);
     return { ok: !first, records, checkpoints: signed.checked, ...(first ? { firstProblem: first } : {}) };
   };
 
@@ -85,7 +164,7 @@ async function walkChain(tx: SqlExecutor, signed: SignedHeads): Promise<VerifyRe
       if (page.length < PAGE) exhausted = true;
       if (page.length > 0) {
         // Held until the walk reaches it: a break in the chain before it is the first problem.
-        indexProblem ??= await subjectIndexProblem(tx, page);
+        heldProblem ??= await subjectIndexProblem(tx, page);
         fetchedTo = page.at(-1)!.seq;
         buffer = buffer.slice(pos).concat(page);
         pos = 0;
@@ -111,15 +190,27 @@ async function walkChain(tx: SqlExecutor, signed: SignedHeads): Promise<VerifyRe
       });
     }
     if (signedHashes) lastGoodCheckpoint = row.seq;
+    // Like the index, held one record: a forged record shows in the chain at the next one.
+    heldProblem = earliest(heldProblem, await tree.add(row.seq, row.content, row.seed));
     // Reported once the record after it is accepted, since a chain break there may explain it.
-    if (indexProblem && indexProblem.seq < row.seq) return report(undefined);
+    if (heldProblem && heldProblem.seq < row.seq) return report(undefined);
     seen.set(row.hash, row.seq);
     if (seen.size > SEEN_LIMIT) seen.delete(seen.keys().next().value!);
     expectedSeq = row.seq + 1;
     expectedPrev = row.hash;
   }
   const lastSeq = expectedSeq - 1;
-  if (indexProblem) return report(undefined);
+  if (heldProblem) return report(undefined);
+  const nodeProblem = await tree.flush();
+  if (nodeProblem) return report(nodeProblem);
+
+  if (signed.witnessedSize > lastSeq) {
+    return report({
+      seq: lastSeq + 1,
+      kind: 'deleted',
+      detail: `a witness accepted a checkpoint of ${signed.witnessedSize} records, the log ends at ${lastSeq}`,
+    });
+  }
   if (signed.maxSeq > lastSeq) {
     return report({
       seq: lastSeq + 1,
@@ -144,10 +235,14 @@ async function walkChain(tx: SqlExecutor, signed: SignedHeads): Promise<VerifyRe
   return report(undefined);
 }
 
-export async function verifyLog(db: SqlDatabase, jwks: JSONWebKeySet): Promise<VerifyReport> {
+export async function verifyLog(
+  db: SqlDatabase,
+  jwks: JSONWebKeySet,
+  options: VerifyOptions = {},
+): Promise<VerifyReport> {
   return db.transaction(async (tx) => {
     // One snapshot: writers appending meanwhile neither move the head nor add rows under the walk.
     await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-    return walkChain(tx, await checkCheckpoints(tx, jwks));
+    return walkChain(tx, await checkCheckpoints(tx, jwks, options));
   });
 }

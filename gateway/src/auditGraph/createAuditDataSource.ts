@@ -7,7 +7,7 @@ import { parse } from 'graphql';
 import { badUserInput, forbidden } from '../../../lib/errors.ts';
 import { loadSubgraphSdl } from '../../../schema/composeSupergraph.ts';
 import { AuditQueryError } from '../audit/errors.ts';
-import type { AuditFilter, AuditStore, PageRequest } from '../audit/types.ts';
+import type { AuditEvent, AuditFilter, AuditStore, PageRequest } from '../audit/types.ts';
 import type { GatewayContext } from '../context.ts';
 import type { CacheEvictor } from './cacheEvictor.ts';
 import { evictionResolvers } from './evictionResolvers.ts';
@@ -28,6 +28,10 @@ export function createAuditDataSource(
 
 export function auditResolvers(store: AuditStore) {
   return {
+    // Resolved only when selected: a proof costs one indexed read per record.
+    AuditEvent: {
+      inclusion: (event: AuditEvent) => store.recordInclusion(Number(event.id)),
+    },
     Query: {
       auditEvents: async (
         _: unknown,

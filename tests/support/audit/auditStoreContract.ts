@@ -1,16 +1,19 @@
 // The contract every audit store implementation passes: the same suite runs on the embedded PGlite
 // store (auditStore.pglite.test.ts) and on real PostgreSQL (tests/integration/auditStore.postgres.test.ts).
 import { describe, expect, it } from 'vitest';
+import { noteSignerOf } from '../../../gateway/src/audit/checkpoint.ts';
+import { AuditUnavailableError } from '../../../gateway/src/audit/errors.ts';
+import { checkpointIfBehind } from '../../../gateway/src/audit/writeBatch.ts';
 import { createMetrics } from '../../../lib/metrics.ts';
 import { type FreshDatabaseFactory, record, withStore } from './auditTestSupport.ts';
-import { AuditUnavailableError } from './errors.ts';
+import { proofContract } from './proofContract.ts';
 import { queryContract } from './queryContract.ts';
 import { tamperContract } from './tamperContract.ts';
-import { checkpointIfBehind } from './writeBatch.ts';
 
 export function auditStoreContract(fresh: FreshDatabaseFactory): void {
   describe('reading', () => queryContract(fresh));
   describe('tamper evidence', () => tamperContract(fresh));
+  describe('proofs', () => proofContract(fresh));
 
   it('commits a record and chains it after the previous one', async () => {
     await withStore(fresh, {}, async ({ store }) => {
@@ -69,8 +72,9 @@ export function auditStoreContract(fresh: FreshDatabaseFactory): void {
     await withStore(fresh, { checkpointEvery: 0 }, async ({ store, db, key }) => {
       await store.append(record());
       await store.append(record());
-      expect(await checkpointIfBehind(db, key, () => new Date())).toBe(true);
-      expect(await checkpointIfBehind(db, key, () => new Date())).toBe(false);
+      const options = { signer: noteSignerOf(key), origin: 'test/audit', now: () => new Date() };
+      expect(await checkpointIfBehind(db, options)).toBe(true);
+      expect(await checkpointIfBehind(db, options)).toBe(false);
       expect(await store.verify()).toEqual({ ok: true, records: 2, checkpoints: 1 });
     });
   });

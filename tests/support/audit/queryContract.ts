@@ -1,8 +1,8 @@
 // Reading the log back: filters, newest-first cursor pagination, a citizen's access history, export.
 import { expect, it } from 'vitest';
+import { AuditQueryError } from '../../../gateway/src/audit/errors.ts';
+import type { AuditFilter, AuditRecordInput, AuditStore } from '../../../gateway/src/audit/types.ts';
 import { type FreshDatabaseFactory, record, withStore } from './auditTestSupport.ts';
-import { AuditQueryError } from './errors.ts';
-import type { AuditFilter, AuditRecordInput, AuditStore } from './types.ts';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const SUBJECTS = ['001099000001', '001099000002', '079203000017', '0101234567'];

@@ -1,11 +1,12 @@
 // Helpers shared by the audit store's contract suites: a fresh database per test, a store over it,
 // a deterministic clock and a sample record.
+
+import { type AuditStoreOptions, auditStoreOn } from '../../../gateway/src/audit/createAuditStore.ts';
+import { migrate } from '../../../gateway/src/audit/migrations.ts';
+import type { SqlDatabase } from '../../../gateway/src/audit/sqlDatabase.ts';
+import type { AuditRecordInput, AuditStore } from '../../../gateway/src/audit/types.ts';
 import { generateSigningJwk, type SigningKey, signingKeyFromJwk } from '../../../lib/keys.ts';
 import { silentLogger } from '../../../lib/logger.ts';
-import { type AuditStoreOptions, auditStoreOn } from './createAuditStore.ts';
-import { migrate } from './migrations.ts';
-import type { SqlDatabase } from './sqlDatabase.ts';
-import type { AuditRecordInput, AuditStore } from './types.ts';
 
 export interface FreshDatabase {
   readonly db: SqlDatabase;

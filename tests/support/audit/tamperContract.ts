@@ -2,6 +2,9 @@
 // or reorders rows with plain SQL (naively, or recomputing hashes), and verify() must name the first
 // record affected and how.
 import { expect, it } from 'vitest';
+import { GENESIS_HASH, recordHash } from '../../../gateway/src/audit/chain.ts';
+import { RECORD_COLUMNS, recordOfRow } from '../../../gateway/src/audit/recordRows.ts';
+import type { SqlExecutor } from '../../../gateway/src/audit/sqlDatabase.ts';
 import {
   type FreshDatabaseFactory,
   newKey,
@@ -9,9 +12,6 @@ import {
   type StoreUnderTest,
   withStore,
 } from './auditTestSupport.ts';
-import { GENESIS_HASH, recordHash } from './chain.ts';
-import { RECORD_COLUMNS, recordOfRow } from './recordRows.ts';
-import type { SqlExecutor } from './sqlDatabase.ts';
 
 const RECORDS = 25;
 
@@ -30,7 +30,7 @@ async function shiftSeqs(db: SqlExecutor, fromSeq: number, delta: number): Promi
 }
 
 /** What an attacker with the code but not the key does: recompute every hash from `fromSeq` on. */
-async function rechain(db: SqlExecutor, fromSeq: number): Promise<void> {
+export async function rechain(db: SqlExecutor, fromSeq: number): Promise<void> {
   const prev = await db.query('SELECT hash FROM audit_records WHERE seq = $1', [fromSeq - 1]);
   let prevHash = prev.rows[0] ? String(prev.rows[0]['hash']) : GENESIS_HASH;
   const { rows } = await db.query(
@@ -64,24 +64,29 @@ const forgedRowSql = `INSERT INTO audit_records (${RECORD_COLUMNS})
 
 type Attack = (s: StoreUnderTest) => Promise<void>;
 
-function attack(name: string, run: Attack, expected: { seq: number; kind: string }): void {
-  it(`${name} is reported at record ${expected.seq} as ${expected.kind}`, async () => {
-    await withStore(fresh(), { checkpointEvery: 10 }, async (s) => {
-      await seed(s);
-      expect(await s.store.verify()).toEqual({ ok: true, records: RECORDS, checkpoints: 2 });
-      await run(s);
-      const report = await s.store.verify();
-      expect(report.ok).toBe(false);
-      expect(report.firstProblem).toMatchObject(expected);
-      expect(report.firstProblem?.detail).toMatch(/record/);
-    });
-  });
+/** One attack on the stored log: what the attacker does, and what verify() must report. */
+export interface TamperAttack {
+  readonly name: string;
+  readonly run: Attack;
+  readonly expected: { readonly seq: number; readonly kind: string };
 }
 
-let fresh: () => FreshDatabaseFactory;
+let collect: (attack: TamperAttack) => void = () => {};
+const attack = (name: string, run: Attack, expected: { seq: number; kind: string }) =>
+  collect({ name, run, expected });
 
-export function tamperContract(factory: FreshDatabaseFactory): void {
-  fresh = () => factory;
+/** The attacks, on a log of 25 records seeded by `seedTamperLog` with a checkpoint every 10. */
+export function tamperAttacks(): TamperAttack[] {
+  const list: TamperAttack[] = [];
+  collect = (a) => list.push(a);
+  defineAttacks();
+  return list;
+}
+
+export const seedTamperLog = seed;
+export const TAMPER_RECORDS = RECORDS;
+
+function defineAttacks(): void {
   attack(
     'editing a record',
     ({ db }) => db.query("UPDATE audit_records SET client_id = 'someone-else' WHERE seq = 5").then(),
@@ -188,24 +193,38 @@ export function tamperContract(factory: FreshDatabaseFactory): void {
   attack(
     'altering a signed checkpoint',
     async ({ db }) => {
-      const { rows } = await db.query('SELECT id, jws FROM audit_checkpoints WHERE seq = 20');
-      const [header, payload, signature] = String(rows[0]!['jws']).split('.');
-      const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>;
-      const forged = Buffer.from(JSON.stringify({ ...claims, seq: 25, count: 25 })).toString('base64url');
-      await db.query('UPDATE audit_checkpoints SET jws = $1 WHERE id = $2', [
-        `${header}.${forged}.${signature}`,
+      const { rows } = await db.query('SELECT id, note FROM audit_checkpoints WHERE seq = 20');
+      const [origin, , root, ...rest] = String(rows[0]!['note']).split('\n');
+      await db.query('UPDATE audit_checkpoints SET note = $1 WHERE id = $2', [
+        [origin, '25', root, ...rest].join('\n'),
         rows[0]!['id'],
       ]);
     },
     { seq: 20, kind: 'bad-checkpoint' },
   );
+}
+
+export function tamperContract(factory: FreshDatabaseFactory): void {
+  for (const { name, run, expected } of tamperAttacks()) {
+    it(`${name} is reported at record ${expected.seq} as ${expected.kind}`, async () => {
+      await withStore(factory, { checkpointEvery: 10 }, async (s) => {
+        await seed(s);
+        expect(await s.store.verify()).toEqual({ ok: true, records: RECORDS, checkpoints: 2 });
+        await run(s);
+        const report = await s.store.verify();
+        expect(report.ok).toBe(false);
+        expect(report.firstProblem).toMatchObject(expected);
+        expect(report.firstProblem?.detail).toMatch(/record/);
+      });
+    });
+  }
 
   it('verifies checkpoints signed before a key rotation with a JWKS holding both keys', async () => {
     const oldKey = await newKey('audit-old');
     const newer = await newKey('audit-new');
     await withStore(factory, { checkpointEvery: 5, checkpointKey: oldKey }, async ({ store, db }) => {
       for (let i = 0; i < 5; i++) await store.append(record({ requestId: `old-${i}` }));
-      const { auditStoreOn } = await import('./createAuditStore.ts');
+      const { auditStoreOn } = await import('../../../gateway/src/audit/createAuditStore.ts');
       const { silentLogger } = await import('../../../lib/logger.ts');
       // The same database, reopened by a gateway holding the new key (this store must not close it).
       const rotated = auditStoreOn(
