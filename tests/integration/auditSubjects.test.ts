@@ -233,8 +233,10 @@ describe("attack: a citizen's access history reveals nobody else", () => {
       {},
       { token: wife, procedure: null, dossier: null },
     );
-    const edges = (history.body.data?.['myAccessHistory'] as { edges: { node: Record<string, unknown> }[] })
-      .edges;
+    const page = history.body.data?.['myAccessHistory'] as
+      | { edges: { node: Record<string, unknown> }[] }
+      | undefined;
+    const edges = page?.edges ?? [];
     expect(edges.some((edge) => edge.node['clientId'] === 'ubnd-history.motcua')).toBe(true);
     for (const { node } of edges) {
       expect(node['subjects']).toEqual([`Citizen:${FIXTURES.wife}`]);
