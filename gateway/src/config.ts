@@ -66,6 +66,10 @@ export interface GatewayConfig {
   readonly rateLimit: RateLimitConfig;
   /** Automatic persisted queries, or a safelist only (PERSISTED_QUERIES_*). */
   readonly persistedQueries: PersistedQueriesConfig;
+  /** GET /graphiql serves the bundled IDE (GRAPHIQL=1 or 0); default: on in dev mode only. */
+  readonly graphiql: boolean;
+  /** METRICS_PORT: /metrics on a separate listener instead of the public port; default unset. */
+  readonly metricsPort: number | undefined;
 }
 
 /** What a benchmark may switch off to measure its cost; never outside `npm run bench`. */
@@ -147,6 +151,8 @@ export function readGatewayConfig(environment: NodeJS.ProcessEnv = process.env):
       SUBGRAPH_URLS: urlTable,
       LIENTHONG_BENCH: env.flag(),
       BENCH_DISABLE_FEATURES: benchFeatures,
+      GRAPHIQL: env.flag(),
+      METRICS_PORT: (raw, name) => (raw === undefined ? undefined : env.port(0)(raw, name)),
     },
     environment,
   );
@@ -238,6 +244,8 @@ export function readGatewayConfig(environment: NodeJS.ProcessEnv = process.env):
       file: raw.PERSISTED_QUERIES_FILE,
       ttlSeconds: raw.PERSISTED_QUERIES_TTL_SECONDS,
     }),
+    graphiql: environment['GRAPHIQL'] === undefined ? dev : raw.GRAPHIQL,
+    metricsPort: raw.METRICS_PORT,
   });
 }
 
