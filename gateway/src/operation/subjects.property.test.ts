@@ -25,8 +25,8 @@ import {
   validate,
 } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { apiSchemaOf } from '../../../tests/support/testSupergraph.ts';
 import { collectSubjects, type EntityKeys, injectSubjectKeys, readEntityKeys } from './subjects.ts';
-import { apiSchemaOf } from './testSupergraph.ts';
 
 let schema: GraphQLSchema;
 let keys: EntityKeys;

@@ -1,6 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { type GraphQLSchema, parse, print, validate } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  apiSchemaOf,
+  composeTestSupergraph,
+  executeWithFakeData,
+} from '../../../tests/support/testSupergraph.ts';
 import { authorizeOperation } from './authorizeOperation.ts';
 import type { ScopeRequirements } from './requirements.ts';
 import {
@@ -11,7 +16,6 @@ import {
   readEntityKeys,
 } from './subjects.ts';
 import { readScopeRequirements } from './supergraphSecurity.ts';
-import { apiSchemaOf, composeTestSupergraph, executeWithFakeData } from './testSupergraph.ts';
 
 let schema: GraphQLSchema;
 let keys: EntityKeys;
