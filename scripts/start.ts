@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +59,15 @@ for (const s of SOURCES) env[upstreamUrlVar(s)] ||= mockUrl(s);
 // Node keeps the compiled (type-stripped) modules here: later starts skip most of the compiling.
 env['NODE_COMPILE_CACHE'] ||= join(dataDir, 'cache', 'node');
 
+/** Every port of the stack, by the variable that sets it. */
+const ports: Readonly<Record<string, number>> = Object.fromEntries([
+  ['GATEWAY_PORT', portOf('GATEWAY_PORT', DEFAULT_GATEWAY_PORT)],
+  ...SOURCES.flatMap((s) => [
+    [subgraphPortVar(s), portOf(subgraphPortVar(s), defaultSubgraphPort(s))],
+    [mockPortVar(s), portOf(mockPortVar(s), defaultMockPort(s))],
+  ]),
+]);
+
 const components: readonly Component[] = [
   { name: 'mocks', args: ['mocks/main.ts', 'all'], readyUrls: SOURCES.map((s) => `${mockUrl(s)}/readyz`) },
   ...SOURCES.map((s) => ({
@@ -73,6 +83,18 @@ let stopping = false;
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
+  // Another process answering on one of these ports (a stack started earlier) would pass our readiness
+  // checks for a component that is about to fail to listen: refuse before starting anything.
+  const taken = (
+    await Promise.all(Object.entries(ports).map(async ([name, port]) => ((await inUse(port)) ? name : '')))
+  ).filter(Boolean);
+  if (taken.length > 0) {
+    process.stderr.write(
+      `lienthong did not start: ${taken.map((name) => `${name} ${ports[name]}`).join(', ')} already in use ` +
+        '(another lienthong running?); stop it or choose other ports.\n',
+    );
+    process.exit(FAILED);
+  }
   await mkdir(logDir, { recursive: true });
   if (env['LIENTHONG_DEV'] === '1') {
     // Create the dev keys once, before several processes race to create them.
@@ -86,7 +108,8 @@ async function main(): Promise<void> {
   await Promise.all(
     components.map(async (component) => {
       await waitReady(component);
-      if (!stopping) process.stdout.write(`  ✓ ${component.name}\n`);
+      const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+      if (!stopping) process.stdout.write(`  ✓ ${component.name} (${seconds} s)\n`);
     }),
   ).catch((error: unknown) => fail((error as Error).message));
   if (stopping) return;
@@ -141,6 +164,21 @@ async function waitReady(component: Component): Promise<void> {
       await sleep(50);
     }
   }
+}
+
+/** Whether something accepts connections on 127.0.0.1:port. */
+function inUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const answer = (used: boolean) => {
+      socket.destroy();
+      resolve(used);
+    };
+    socket.setTimeout(1_000);
+    socket.once('connect', () => answer(true));
+    socket.once('error', () => answer(false));
+    socket.once('timeout', () => answer(false));
+  });
 }
 
 const logOf = (component: Component) => relative(process.cwd(), join(logDir, `${component.name}.log`));

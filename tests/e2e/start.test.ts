@@ -32,13 +32,17 @@ interface Started {
 }
 
 /** Runs start.ts with every port of lib/topology.ts moved to a free one and DATA_DIR in a temp dir. */
-async function runStart(extraEnv: Record<string, string> = {}): Promise<Started> {
+async function runStart(
+  extraEnv: Record<string, string> = {},
+  fixedPorts: Record<string, number> = {},
+): Promise<Started> {
   const dataDir = await mkdtemp(join(tmpdir(), 'lienthong-start-'));
   const ports: Record<string, number> = { GATEWAY_PORT: await freePort() };
   for (const s of SOURCES) {
     ports[subgraphPortVar(s)] = await freePort();
     ports[mockPortVar(s)] = await freePort();
   }
+  Object.assign(ports, fixedPorts);
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, ...extraEnv };
   for (const [name, port] of Object.entries(ports)) env[name] = String(port);
   delete env['NODE_COMPILE_CACHE'];
@@ -83,8 +87,8 @@ it('prints the example only once every component answers /readyz, and stops clea
   expect(statuses).toEqual(Array(11).fill(200));
   const out = started.stdout();
   for (const name of ['mocks', 'gateway', ...SOURCES.map((s) => `subgraph-${s}`)]) {
-    expect(out.indexOf(`✓ ${name}\n`)).toBeGreaterThan(-1);
-    expect(out.indexOf(`✓ ${name}\n`)).toBeLessThan(out.indexOf('lienthong is running'));
+    expect(out.indexOf(`✓ ${name} (`)).toBeGreaterThan(-1);
+    expect(out.indexOf(`✓ ${name} (`)).toBeLessThan(out.indexOf('lienthong is running'));
   }
   expect(out).toContain(`http://127.0.0.1:${ports['GATEWAY_PORT']}/graphql`);
   expect(out).toMatch(/TOKEN=ey[\w-]+\.[\w-]+\.[\w-]+/);
@@ -129,3 +133,15 @@ it('exits non-zero naming a component that dies during start, and never says it 
     expect(await answers(`http://127.0.0.1:${ports[mockPortVar(s)]}/healthz`)).toBe('down');
   }
 }, 200_000);
+
+it('refuses to start over a port that is already taken, naming its variable, before starting anything', async () => {
+  const squatter = createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise((resolve) => squatter.close(() => resolve())));
+  const port = (squatter.address() as { port: number }).port;
+  const started = await runStart({}, { [subgraphPortVar('land')]: port });
+  expect(await started.exited).toBe(1);
+  expect(started.stderr()).toContain(`lienthong did not start: LAND_SUBGRAPH_PORT ${port} already in use`);
+  expect(started.stdout()).not.toContain('running');
+  expect(await answers(`http://127.0.0.1:${started.ports['GATEWAY_PORT']}/healthz`)).toBe('down');
+}, 60_000);
