@@ -61,7 +61,8 @@ it("runs the README's example query from the bundled IDE with no request to anot
   );
   const fullName = (expected.body.data as { citizen: { fullName: string } }).citizen.fullName;
 
-  await page.goto(`${stack.gateway.url}/graphiql`);
+  const served = await page.goto(`${stack.gateway.url}/graphiql`);
+  expect(served?.status(), 'the IDE is bundled by npm install (npm run build:graphiql)').toBe(200);
   await page.waitForSelector('.graphiql-query-editor .monaco-editor');
   await page.fill('#token', await stack.token(`${EXAMPLE_SCOPES} schema:introspect`));
   await page.fill('#procedure-code', EXAMPLE_PROCEDURE);
