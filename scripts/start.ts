@@ -78,6 +78,9 @@ const components: readonly Component[] = [
   { name: 'gateway', args: ['gateway/src/main.ts'], readyUrls: [`${gatewayUrl}/readyz`] },
 ];
 
+/** The gateway's rule (config.ts): GRAPHIQL decides, else dev mode. */
+const ideServed = ['1', 'true'].includes(env['GRAPHIQL'] ?? env['LIENTHONG_DEV'] ?? '');
+
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 
@@ -112,14 +115,16 @@ async function main(): Promise<void> {
       if (!stopping) process.stdout.write(`  ✓ ${component.name} (${seconds} s)\n`);
     }),
   ).catch((error: unknown) => fail((error as Error).message));
-  if (stopping) return;
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+  const example = await exampleRequest(`${gatewayUrl}/graphql`);
+  // Checked after the last await: a component that died meanwhile has already been reported.
+  if (stopping) return;
   process.stdout.write(
-    `\nlienthong is running (ready in ${seconds} s). Point your client at ${gatewayUrl}/graphql\n`,
-  );
-  process.stdout.write(`IDE: ${gatewayUrl}/graphiql (paste the token and the two purpose headers below).\n`);
-  process.stdout.write(
-    `Logs: ${relative(process.cwd(), logDir) || '.'}/. Stop with Ctrl-C.\n\n${await exampleRequest(`${gatewayUrl}/graphql`)}\n`,
+    `\nlienthong is running (ready in ${seconds} s). Point your client at ${gatewayUrl}/graphql\n` +
+      (ideServed
+        ? `IDE: ${gatewayUrl}/graphiql (paste the token and the two purpose headers below).\n`
+        : '') +
+      `Logs: ${relative(process.cwd(), logDir) || '.'}/. Stop with Ctrl-C.\n\n${example}\n`,
   );
 }
 

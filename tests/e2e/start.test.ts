@@ -92,6 +92,8 @@ it('prints the example only once every component answers /readyz, and stops clea
   }
   expect(out).toContain(`http://127.0.0.1:${ports['GATEWAY_PORT']}/graphql`);
   expect(out).toMatch(/TOKEN=ey[\w-]+\.[\w-]+\.[\w-]+/);
+  expect(out).toContain(`IDE: http://127.0.0.1:${ports['GATEWAY_PORT']}/graphiql`);
+  expect((await fetch(`http://127.0.0.1:${ports['GATEWAY_PORT']}/graphiql`)).status).toBe(200);
 
   // The printed example works as printed against the ports chosen.
   const token = /TOKEN=(\S+)/.exec(out)?.[1];
