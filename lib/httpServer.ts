@@ -30,6 +30,8 @@ export interface ServiceServerOptions {
   readonly host?: string;
   readonly logger: Logger;
   readonly registry: Registry;
+  /** Answer GET /metrics on this listener; default true (false when metrics have their own port). */
+  readonly serveMetrics?: boolean;
   readonly handler: RequestHandler;
   /** Named dependency checks for /readyz. */
   readonly checks?: Readonly<Record<string, ReadinessCheck>>;
@@ -85,7 +87,7 @@ async function dispatch(
   if (req.method === 'GET' && path === '/healthz') return sendJson(res, 200, { status: 'ok' });
   if (req.method === 'GET' && path === '/readyz')
     return sendReadiness(res, options.checks ?? {}, state.phase);
-  if (req.method === 'GET' && path === '/metrics') {
+  if (req.method === 'GET' && path === '/metrics' && options.serveMetrics !== false) {
     const body = await options.registry.metrics();
     res.writeHead(200, { 'content-type': options.registry.contentType });
     res.end(body);

@@ -18,8 +18,8 @@ export interface SigningKey {
   readonly publicJwk: JWK;
 }
 
-/** Where dev mode keeps its generated keys. */
-export const DEV_KEY_DIR = join(process.cwd(), 'data', 'keys');
+/** Where dev mode keeps its generated keys: $DATA_DIR/keys (`npm start` sets DATA_DIR), default data/keys. */
+export const DEV_KEY_DIR = join(process.env['DATA_DIR'] || join(process.cwd(), 'data'), 'keys');
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
 

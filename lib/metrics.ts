@@ -18,10 +18,20 @@ export interface Metrics {
   readonly dossierLookups: Counter<'result'>;
 }
 
+const DUPLICATE_TOTALS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+] as const;
+
 export function createMetrics(component: string): Metrics {
   const registry = new Registry();
   registry.setDefaultLabels({ component });
   collectDefaultMetrics({ register: registry });
+  // prom-client exports these gauges twice: per type (nodejs_active_handles{type}) and as a sum named
+  // like a counter (…_total), which Prometheus's naming rules (promtool check metrics) reject. The sum
+  // of the per-type series is the same number.
+  for (const name of DUPLICATE_TOTALS) registry.removeSingleMetric(name);
   return {
     registry,
     graphqlRequests: new Counter({

@@ -1,13 +1,26 @@
 // `npm start`: the whole stack on one machine on its embedded defaults (no Redis, no PostgreSQL):
-// the mock national databases, the five subgraphs and the gateway, each its own process. Waits until
-// each is ready, prints where to point a client, and stops everything cleanly on Ctrl-C.
+// the mock national databases, the five subgraphs and the gateway, each its own process. None of them
+// needs another to start (the gateway's supergraph is static, a subgraph reaches its database only when
+// asked), so all start at once and are waited for together. "running" and the example are printed only
+// once every component answers /readyz; a component that exits first stops everything and the command
+// exits non-zero, naming it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { connect } from 'node:net';
+import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { ensureDevKey } from '../lib/keys.ts';
-import { DEFAULT_GATEWAY_PORT, defaultMockPort, defaultSubgraphPort, SOURCES } from '../lib/topology.ts';
+import {
+  DEFAULT_GATEWAY_PORT,
+  defaultMockPort,
+  defaultSubgraphPort,
+  mockPortVar,
+  SOURCES,
+  subgraphPortVar,
+  upstreamUrlVar,
+} from '../lib/topology.ts';
 import { exampleRequest } from './exampleRequest.ts';
 
 interface Component {
@@ -16,36 +29,75 @@ interface Component {
   readonly readyUrls: readonly string[];
 }
 
-const env: NodeJS.ProcessEnv = { ...process.env, LIENTHONG_DEV: process.env['LIENTHONG_DEV'] ?? '1' };
-const portOf = (variable: string, fallback: number) => Number(env[variable] ?? fallback);
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** Exit code when a component died or never became ready (EX_SOFTWARE-like, never 0). */
+const FAILED = 1;
 
-const components: Component[] = [
-  {
-    name: 'mocks',
-    args: ['mocks/main.ts', 'all'],
-    readyUrls: SOURCES.map(
-      (s) => `http://127.0.0.1:${portOf(`${s.toUpperCase()}_MOCK_PORT`, defaultMockPort(s))}/readyz`,
-    ),
-  },
-  ...SOURCES.map((source) => ({
-    name: `subgraph-${source}`,
-    args: [`subgraphs/${source}/main.ts`],
-    readyUrls: [
-      `http://127.0.0.1:${portOf(`${source.toUpperCase()}_SUBGRAPH_PORT`, defaultSubgraphPort(source))}/readyz`,
-    ],
+const env: NodeJS.ProcessEnv = { ...process.env, LIENTHONG_DEV: process.env['LIENTHONG_DEV'] ?? '1' };
+const portOf = (variable: string, fallback: number) => Number(env[variable] || fallback);
+/** Keys, the embedded audit database and the logs; DATA_DIR moves them all (default ./data). */
+const dataDir = env['DATA_DIR'] || join(ROOT, 'data');
+const logDir = join(dataDir, 'logs');
+/**
+ * START_TIMEOUT_SECONDS: how long a live component may take to answer /readyz; default 120. A busy
+ * machine needs more than an idle one, and a component that dies is reported at once anyway.
+ */
+const startTimeoutMs = Number(env['START_TIMEOUT_SECONDS'] || 120) * 1000;
+
+const mockUrl = (s: (typeof SOURCES)[number]) =>
+  `http://127.0.0.1:${portOf(mockPortVar(s), defaultMockPort(s))}`;
+const subgraphUrl = (s: (typeof SOURCES)[number]) =>
+  `http://127.0.0.1:${portOf(subgraphPortVar(s), defaultSubgraphPort(s))}`;
+const gatewayUrl = `http://127.0.0.1:${portOf('GATEWAY_PORT', DEFAULT_GATEWAY_PORT)}`;
+
+// Each component finds the others on the ports chosen here, whatever they are.
+env['DATA_DIR'] = dataDir;
+env['AUDIT_DATA_DIR'] ||= join(dataDir, 'audit');
+env['SUPERGRAPH_FILE'] ||= join(ROOT, 'schema', 'supergraph.graphql');
+env['SUBGRAPH_URLS'] ||= SOURCES.map((s) => `${s}=${subgraphUrl(s)}/graphql`).join(',');
+for (const s of SOURCES) env[upstreamUrlVar(s)] ||= mockUrl(s);
+// Node keeps the compiled (type-stripped) modules here: later starts skip most of the compiling.
+env['NODE_COMPILE_CACHE'] ||= join(dataDir, 'cache', 'node');
+
+/** Every port of the stack, by the variable that sets it. */
+const ports: Readonly<Record<string, number>> = Object.fromEntries([
+  ['GATEWAY_PORT', portOf('GATEWAY_PORT', DEFAULT_GATEWAY_PORT)],
+  ...SOURCES.flatMap((s) => [
+    [subgraphPortVar(s), portOf(subgraphPortVar(s), defaultSubgraphPort(s))],
+    [mockPortVar(s), portOf(mockPortVar(s), defaultMockPort(s))],
+  ]),
+]);
+
+const components: readonly Component[] = [
+  { name: 'mocks', args: ['mocks/main.ts', 'all'], readyUrls: SOURCES.map((s) => `${mockUrl(s)}/readyz`) },
+  ...SOURCES.map((s) => ({
+    name: `subgraph-${s}`,
+    args: [`subgraphs/${s}/main.ts`],
+    readyUrls: [`${subgraphUrl(s)}/readyz`],
   })),
-  {
-    name: 'gateway',
-    args: ['gateway/src/main.ts'],
-    readyUrls: [`http://127.0.0.1:${portOf('GATEWAY_PORT', DEFAULT_GATEWAY_PORT)}/readyz`],
-  },
+  { name: 'gateway', args: ['gateway/src/main.ts'], readyUrls: [`${gatewayUrl}/readyz`] },
 ];
+
+/** The gateway's rule (config.ts): GRAPHIQL decides, else dev mode. */
+const ideServed = ['1', 'true'].includes(env['GRAPHIQL'] ?? env['LIENTHONG_DEV'] ?? '');
 
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 
 async function main(): Promise<void> {
-  const logDir = join(process.cwd(), 'data', 'logs');
+  const startedAt = performance.now();
+  // Another process answering on one of these ports (a stack started earlier) would pass our readiness
+  // checks for a component that is about to fail to listen: refuse before starting anything.
+  const taken = (
+    await Promise.all(Object.entries(ports).map(async ([name, port]) => ((await inUse(port)) ? name : '')))
+  ).filter(Boolean);
+  if (taken.length > 0) {
+    process.stderr.write(
+      `lienthong did not start: ${taken.map((name) => `${name} ${ports[name]}`).join(', ')} already in use ` +
+        '(another lienthong running?); stop it or choose other ports.\n',
+    );
+    process.exit(FAILED);
+  }
   await mkdir(logDir, { recursive: true });
   if (env['LIENTHONG_DEV'] === '1') {
     // Create the dev keys once, before several processes race to create them.
@@ -55,66 +107,109 @@ async function main(): Promise<void> {
       ensureDevKey('results-registry', 'EdDSA'),
     ]);
   }
-  for (const component of components) {
-    const log = createWriteStream(join(logDir, `${component.name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, component.args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.pipe(log);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      log.write(chunk);
-      process.stderr.write(`[${component.name}] ${chunk}`);
-    });
-    child.on('exit', (code, signal) => {
-      children.delete(component.name);
-      if (!stopping) {
-        process.stderr.write(
-          `${component.name} exited (${signal ?? code}); see data/logs/${component.name}.log\n`,
-        );
-        void stopAll(1);
-      }
-    });
-    children.set(component.name, child);
-    await waitReady(component);
-    process.stdout.write(`  ✓ ${component.name}\n`);
-  }
-  const gatewayUrl = `http://127.0.0.1:${portOf('GATEWAY_PORT', DEFAULT_GATEWAY_PORT)}/graphql`;
-  process.stdout.write(`\nlienthong is running. Point your client at ${gatewayUrl}\n`);
-  process.stdout.write(`Logs: data/logs/. Stop with Ctrl-C.\n\n${await exampleRequest(gatewayUrl)}\n`);
+  for (const component of components) spawnComponent(component);
+  await Promise.all(
+    components.map(async (component) => {
+      await waitReady(component);
+      const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+      if (!stopping) process.stdout.write(`  ✓ ${component.name} (${seconds} s)\n`);
+    }),
+  ).catch((error: unknown) => fail((error as Error).message));
+  const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+  const example = await exampleRequest(`${gatewayUrl}/graphql`);
+  // Checked after the last await: a component that died meanwhile has already been reported.
+  if (stopping) return;
+  process.stdout.write(
+    `\nlienthong is running (ready in ${seconds} s). Point your client at ${gatewayUrl}/graphql\n` +
+      (ideServed
+        ? `IDE: ${gatewayUrl}/graphiql (paste the token and the two purpose headers below).\n`
+        : '') +
+      `Logs: ${relative(process.cwd(), logDir) || '.'}/. Stop with Ctrl-C.\n\n${example}\n`,
+  );
+}
+
+function spawnComponent(component: Component): void {
+  const log = createWriteStream(join(logDir, `${component.name}.log`), { flags: 'a' });
+  const child = spawn(process.execPath, component.args, {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.on('data', (chunk: Buffer) => {
+    log.write(chunk);
+    process.stderr.write(`[${component.name}] ${chunk}`);
+  });
+  child.on('exit', (code, signal) => {
+    children.delete(component.name);
+    // Before or after start-up, one component down stops the stack: nothing keeps running half-broken.
+    if (!stopping)
+      void fail(`${component.name} exited (${signal ?? `code ${code}`}); see ${logOf(component)}`);
+  });
+  children.set(component.name, child);
 }
 
 async function waitReady(component: Component): Promise<void> {
-  const until = Date.now() + 30_000;
+  const until = Date.now() + startTimeoutMs;
   for (const url of component.readyUrls) {
     for (;;) {
       if (stopping) return;
       try {
-        const response = await fetch(url);
+        const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
         if (response.ok) break;
       } catch {
         // not listening yet
       }
       if (Date.now() > until) {
-        process.stderr.write(
-          `${component.name} did not become ready at ${url} within 30 s; see data/logs/${component.name}.log\n`,
+        throw new Error(
+          `${component.name} did not become ready at ${url} within ${startTimeoutMs / 1000} s ` +
+            `(START_TIMEOUT_SECONDS); see ${logOf(component)}`,
         );
-        await stopAll(1);
-        return;
       }
-      await sleep(100);
+      await sleep(50);
     }
   }
+}
+
+/** Whether something accepts connections on 127.0.0.1:port. */
+function inUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const answer = (used: boolean) => {
+      socket.destroy();
+      resolve(used);
+    };
+    socket.setTimeout(1_000);
+    socket.once('connect', () => answer(true));
+    socket.once('error', () => answer(false));
+    socket.once('timeout', () => answer(false));
+  });
+}
+
+const logOf = (component: Component) => relative(process.cwd(), join(logDir, `${component.name}.log`));
+
+async function fail(message: string): Promise<void> {
+  if (stopping) return;
+  process.stderr.write(`lienthong did not start: ${message}\n`);
+  await stopAll(FAILED);
 }
 
 async function stopAll(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  // Reverse order: the gateway drains first, the mocks go last.
-  for (const name of [...children.keys()].reverse()) {
-    const child = children.get(name);
-    if (!child) continue;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await Promise.race([exited, sleep(12_000)]);
-    if (children.has(name)) child.kill('SIGKILL');
+  // The gateway drains first, then the subgraphs together, the mocks last.
+  const order = [['gateway'], SOURCES.map((s) => `subgraph-${s}`), ['mocks']];
+  for (const names of order) {
+    await Promise.all(
+      names.map(async (name) => {
+        const child = children.get(name);
+        if (!child) return;
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await Promise.race([exited, sleep(12_000)]);
+        if (children.has(name)) child.kill('SIGKILL');
+      }),
+    );
   }
   process.exit(code);
 }

@@ -73,6 +73,10 @@ export interface GatewayConfig {
   readonly persistedQueries: PersistedQueriesConfig;
   /** How purpose is proven (PURPOSE_VERIFICATION, DOSSIER_GRACE_DAYS, CLIENTS_FILE, ONESTOP_*). */
   readonly purpose: PurposeConfig;
+  /** GET /graphiql serves the bundled IDE (GRAPHIQL=1 or 0); default: on in dev mode only. */
+  readonly graphiql: boolean;
+  /** METRICS_PORT: /metrics on a separate listener instead of the public port; default unset. */
+  readonly metricsPort: number | undefined;
 }
 
 export const PURPOSE_VERIFICATION_MODES = ['enforce', 'declared'] as const;
@@ -186,6 +190,8 @@ export function readGatewayConfig(environment: NodeJS.ProcessEnv = process.env):
       ONESTOP_URL: env.url(['http:', 'https:']),
       ONESTOP_API_KEY: secret(env.optionalString()),
       ONESTOP_TIMEOUT_MS: env.integer(2_000, 50, 60_000),
+      GRAPHIQL: env.flag(),
+      METRICS_PORT: (raw, name) => (raw === undefined ? undefined : env.port(0)(raw, name)),
     },
     environment,
   );
@@ -298,6 +304,8 @@ export function readGatewayConfig(environment: NodeJS.ProcessEnv = process.env):
       onestopApiKey: raw.ONESTOP_API_KEY ?? DEV_ONESTOP_API_KEY,
       onestopTimeoutMs: raw.ONESTOP_TIMEOUT_MS,
     }),
+    graphiql: environment['GRAPHIQL'] === undefined ? dev : raw.GRAPHIQL,
+    metricsPort: raw.METRICS_PORT,
   });
 }
 

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { Agent } from 'undici';
 import type { CacheConfig } from '../../lib/cache/cacheConfigFromEnv.ts';
 import { type ServiceServer, startServiceServer } from '../../lib/httpServer.ts';
@@ -27,6 +28,7 @@ import type { GatewayContext } from './context.ts';
 import { subgraphChecks } from './dependencyChecks.ts';
 import { loadGatewayKeys, publishedJwks } from './gatewayKeys.ts';
 import { openGatewayRedis } from './gatewayRedis.ts';
+import { createGraphiqlHandler } from './graphiql/graphiqlHandler.ts';
 import { createGraphQLHandler } from './http/graphqlHandler.ts';
 import { requestContextFactory } from './http/requestContext.ts';
 import { maskError } from './maskError.ts';
@@ -64,6 +66,8 @@ export interface GatewayOptions {
 export interface RunningGateway extends AsyncDisposable {
   readonly url: string;
   readonly port: number;
+  /** The METRICS_PORT listener's base URL, when metrics have their own port. */
+  readonly metricsUrl: string | undefined;
   readonly metrics: Metrics;
   close(): Promise<void>;
 }
@@ -221,7 +225,8 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   });
   const server = new ApolloServer<GatewayContext>({
     gateway: rewritingGateway(gateway),
-    plugins: pipeline.plugins,
+    // Apollo's landing page loads from CDNs; the IDE is our bundled one (GET /graphiql).
+    plugins: [ApolloServerPluginLandingPageDisabled(), ...pipeline.plugins],
     // Persisted queries are resolved per client by the HTTP layer (persistedQueries.ts).
     persistedQueries: false,
     parseOptions: { maxTokens: config.maxTokens },
@@ -279,18 +284,22 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     }),
   });
 
+  const graphiql = config.graphiql ? await createGraphiqlHandler() : undefined;
+
   const http: ServiceServer = await startServiceServer({
     name: 'gateway',
     port: config.port,
     host: config.host,
     logger,
     registry: metrics.registry,
+    serveMetrics: config.metricsPort === undefined,
     handler: async (req: IncomingMessage, res: ServerResponse) => {
       const path = (req.url ?? '/').split('?', 1)[0];
       if (path === '/graphql') {
         await graphql(req, res);
         return true;
       }
+      if (graphiql && (await graphiql(req, res))) return true;
       if (path === '/admin' || path?.startsWith('/admin/')) {
         await admin(req, res);
         return true;
@@ -322,8 +331,22 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     },
   });
 
+  // METRICS_PORT: scrapes reach an operators' listener, never the port clients use.
+  const metricsHttp =
+    config.metricsPort === undefined
+      ? undefined
+      : await startServiceServer({
+          name: 'gateway-metrics',
+          port: config.metricsPort,
+          host: config.host,
+          logger,
+          registry: metrics.registry,
+          handler: () => false,
+        });
+
   const close = async () => {
     await http.close();
+    await metricsHttp?.close();
     await server.stop();
     await dispatcher.close();
     await onestop?.close();
@@ -332,7 +355,14 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     await redis[Symbol.asyncDispose]();
     if (!options.auditStore) await auditStore[Symbol.asyncDispose]();
   };
-  return { url: http.url, port: http.port, metrics, close, [Symbol.asyncDispose]: close };
+  return {
+    url: http.url,
+    port: http.port,
+    metricsUrl: metricsHttp?.url,
+    metrics,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
 }
 
 function apolloLogger(logger: Logger) {

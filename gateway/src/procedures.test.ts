@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { buildSchema, type GraphQLObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lib/errors.ts';
+import { apiSchemaOf } from '../../tests/support/testSupergraph.ts';
 import { isSatisfied } from './operation/requirements.ts';
 import { readScopeRequirements } from './operation/supergraphSecurity.ts';
-import { apiSchemaOf } from './operation/testSupergraph.ts';
 import {
   assertProcedureFieldsExist,
   loadProcedureRegistry,

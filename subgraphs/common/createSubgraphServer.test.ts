@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createInternalTokenVerifier } from '../../lib/internalToken.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { createMetrics } from '../../lib/metrics.ts';
+import { createTestSigner, postGraphQL, type TestSigner } from '../../tests/support/internalTokens.ts';
 import { type RunningSubgraph, startSubgraphServer } from './createSubgraphServer.ts';
-import { createTestSigner, postGraphQL, type TestSigner } from './testing/internalTokens.ts';
 
 const SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@requiresScopes"])

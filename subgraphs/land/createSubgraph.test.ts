@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type MockedSubgraph, startMockedSubgraph } from '../common/testing/mockedSubgraph.ts';
+import { type MockedSubgraph, startMockedSubgraph } from '../../tests/support/mockedSubgraph.ts';
 import { createLandSubgraph } from './createSubgraph.ts';
 import type { GiayChungNhan } from './datasources/types.ts';
 

@@ -1,13 +1,13 @@
 import { MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../lib/logger.ts';
-import type { RunningSubgraph } from '../common/createSubgraphServer.ts';
 import {
   createTestSigner,
   errorCodes,
   postGraphQL,
   type TestSigner,
-} from '../common/testing/internalTokens.ts';
+} from '../../tests/support/internalTokens.ts';
+import type { RunningSubgraph } from '../common/createSubgraphServer.ts';
 import { createPopulationSubgraph } from './createSubgraph.ts';
 import type { CongDan } from './datasources/types.ts';
 

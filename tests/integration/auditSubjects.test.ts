@@ -20,11 +20,11 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditStore } from '../../gateway/src/audit/createAuditStore.ts';
 import type { AuditStore } from '../../gateway/src/audit/types.ts';
-import { apiSchemaOf } from '../../gateway/src/operation/testSupergraph.ts';
 import { generateSigningJwk, signingKeyFromJwk } from '../../lib/keys.ts';
 import { silentLogger } from '../../lib/logger.ts';
 import { FIXTURES } from '../../mocks/fixtures.ts';
 import { type Answer, type QueryOptions, type Stack, startStack } from '../support/stack.ts';
+import { apiSchemaOf } from '../support/testSupergraph.ts';
 
 const READ_SCOPES = ['population:read', 'business:read', 'insurance:read', 'land:read', 'results:read'];
 /** The key field of each entity type of the supergraph. */

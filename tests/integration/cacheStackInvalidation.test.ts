@@ -7,12 +7,8 @@ import { silentLogger } from '../../lib/logger.ts';
 import { createMock, type MockServer } from '../../mocks/createMock.ts';
 import { FIXTURES } from '../../mocks/fixtures.ts';
 import type { RunningSubgraph } from '../../subgraphs/common/createSubgraphServer.ts';
-import {
-  createTestSigner,
-  postGraphQL,
-  type TestSigner,
-} from '../../subgraphs/common/testing/internalTokens.ts';
 import { createPopulationSubgraph } from '../../subgraphs/population/createSubgraph.ts';
+import { createTestSigner, postGraphQL, type TestSigner } from '../support/internalTokens.ts';
 import { eventually, sharedRedis, type TestRedis, testEncryption } from './cacheRedisHelpers.ts';
 
 const KIND = { source: 'population', entity: 'cong-dan' };

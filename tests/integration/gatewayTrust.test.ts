@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInternalToken } from '../../lib/internalToken.ts';
 import { SOURCES, type Source } from '../../lib/topology.ts';
 import { FIXTURES } from '../../mocks/fixtures.ts';
-import { type GraphQLAnswer, postGraphQL } from '../../subgraphs/common/testing/internalTokens.ts';
+import { type GraphQLAnswer, postGraphQL } from '../support/internalTokens.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
 /** Per subgraph: a root or entity read, and the same data through `_entities`, with the scope each needs. */

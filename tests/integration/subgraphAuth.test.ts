@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInternalToken } from '../../lib/internalToken.ts';
 import { generateSigningJwk, signingKeyFromJwk } from '../../lib/keys.ts';
 import { sampleCitizenIds } from '../../mocks/data/samples.ts';
-import { postGraphQL } from '../../subgraphs/common/testing/internalTokens.ts';
+import { postGraphQL } from '../support/internalTokens.ts';
 import { type SourceStack, startSourceStack } from './subgraphStack.ts';
 
 const [ID] = sampleCitizenIds(1);

@@ -6,12 +6,8 @@ import { silentLogger } from '../../lib/logger.ts';
 import { createMock, type MockServer } from '../../mocks/createMock.ts';
 import { sampleCitizenIds } from '../../mocks/data/samples.ts';
 import type { RunningSubgraph } from '../../subgraphs/common/createSubgraphServer.ts';
-import {
-  createTestSigner,
-  postGraphQL,
-  type TestSigner,
-} from '../../subgraphs/common/testing/internalTokens.ts';
 import { createPopulationSubgraph } from '../../subgraphs/population/createSubgraph.ts';
+import { createTestSigner, postGraphQL, type TestSigner } from '../support/internalTokens.ts';
 import { sharedRedis, type TestRedis, testEncryption } from './cacheRedisHelpers.ts';
 
 const IDS = sampleCitizenIds(100, 'cache');

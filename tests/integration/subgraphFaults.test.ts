@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CachedRecord, RecordCache, RecordKind } from '../../lib/cache/types.ts';
 import { sampleCitizenIds } from '../../mocks/data/samples.ts';
-import { errorCodes } from '../../subgraphs/common/testing/internalTokens.ts';
+import { errorCodes } from '../support/internalTokens.ts';
 import { type SourceStack, startSourceStack } from './subgraphStack.ts';
 
 const [CACHED, UNCACHED] = sampleCitizenIds(2, 'faults');

@@ -2,7 +2,7 @@
 // caller's scopes is FORBIDDEN at its path and its database is never asked, including through _entities.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleCitizenIds } from '../../mocks/data/samples.ts';
-import { errorCodes } from '../../subgraphs/common/testing/internalTokens.ts';
+import { errorCodes } from '../support/internalTokens.ts';
 import { type SourceStack, startSourceStack } from './subgraphStack.ts';
 
 const IDS = sampleCitizenIds(5, 'scopes');

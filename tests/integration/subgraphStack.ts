@@ -8,16 +8,16 @@ import type { Faults } from '../../mocks/faults.ts';
 import { createBusinessSubgraph } from '../../subgraphs/business/createSubgraph.ts';
 import type { RunningSubgraph } from '../../subgraphs/common/createSubgraphServer.ts';
 import type { SubgraphOptions } from '../../subgraphs/common/subgraphDeps.ts';
+import { createInsuranceSubgraph } from '../../subgraphs/insurance/createSubgraph.ts';
+import { createLandSubgraph } from '../../subgraphs/land/createSubgraph.ts';
+import { createPopulationSubgraph } from '../../subgraphs/population/createSubgraph.ts';
+import { createResultsSubgraph } from '../../subgraphs/results/createSubgraph.ts';
 import {
   createTestSigner,
   type GraphQLAnswer,
   postGraphQL,
   type TestSigner,
-} from '../../subgraphs/common/testing/internalTokens.ts';
-import { createInsuranceSubgraph } from '../../subgraphs/insurance/createSubgraph.ts';
-import { createLandSubgraph } from '../../subgraphs/land/createSubgraph.ts';
-import { createPopulationSubgraph } from '../../subgraphs/population/createSubgraph.ts';
-import { createResultsSubgraph } from '../../subgraphs/results/createSubgraph.ts';
+} from '../support/internalTokens.ts';
 
 const API_KEY = 'integration-upstream-key';
 

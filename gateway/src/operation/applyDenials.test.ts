@@ -1,9 +1,13 @@
 import { GraphQLError, type GraphQLSchema, parse } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  apiSchemaOf,
+  composeTestSupergraph,
+  executeWithFakeData,
+} from '../../../tests/support/testSupergraph.ts';
 import { applyDenials, authorizeOperation } from './authorizeOperation.ts';
 import type { ScopeRequirements } from './requirements.ts';
 import { readScopeRequirements } from './supergraphSecurity.ts';
-import { apiSchemaOf, composeTestSupergraph, executeWithFakeData } from './testSupergraph.ts';
 
 let schema: GraphQLSchema;
 let requirements: ScopeRequirements;

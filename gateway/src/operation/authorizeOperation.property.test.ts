@@ -25,10 +25,14 @@ import {
 } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SCOPES } from '../../../lib/scopes.ts';
+import {
+  apiSchemaOf,
+  composeTestSupergraph,
+  executeWithFakeData,
+} from '../../../tests/support/testSupergraph.ts';
 import { applyDenials, authorizeOperation } from './authorizeOperation.ts';
 import { isSatisfied, type ScopeRequirements } from './requirements.ts';
 import { readScopeRequirements } from './supergraphSecurity.ts';
-import { apiSchemaOf, composeTestSupergraph, executeWithFakeData } from './testSupergraph.ts';
 
 let schema: GraphQLSchema;
 let requirements: ScopeRequirements;

@@ -2,10 +2,10 @@
 // an interface or union, a skipped branch, a mutation, or by forging the gateway's own aliases.
 import { type DocumentNode, type GraphQLSchema, Kind, parse, print, validate } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { apiSchemaOf, composeTestSupergraph } from '../../../tests/support/testSupergraph.ts';
 import { type AuthorizedOperation, authorizeOperation } from './authorizeOperation.ts';
 import type { ScopeRequirements } from './requirements.ts';
 import { readScopeRequirements } from './supergraphSecurity.ts';
-import { apiSchemaOf, composeTestSupergraph } from './testSupergraph.ts';
 
 let schema: GraphQLSchema;
 let requirements: ScopeRequirements;

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { ApolloGateway } from '@apollo/gateway';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { composeTestSupergraph } from '../../../tests/support/testSupergraph.ts';
 import { readScopeRequirements, stripSecurityFeatures } from './supergraphSecurity.ts';
-import { composeTestSupergraph } from './testSupergraph.ts';
 
 let supergraph: string;
 beforeAll(() => {

@@ -16,7 +16,7 @@ import {
   isNonNullType,
   parse,
 } from 'graphql';
-import { stripSecurityFeatures } from './supergraphSecurity.ts';
+import { stripSecurityFeatures } from '../../gateway/src/operation/supergraphSecurity.ts';
 
 const LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@requiresScopes", "@authenticated", "@policy"])`;
 

@@ -1,8 +1,8 @@
 // Test helpers: a gateway key pair of the tests' own, and internal tokens signed with it.
 import type { JSONWebKeySet } from 'jose';
-import type { Caller } from '../../../lib/internalToken.ts';
-import { signInternalToken } from '../../../lib/internalToken.ts';
-import { generateSigningJwk, type SigningKey, signingKeyFromJwk, toJwks } from '../../../lib/keys.ts';
+import type { Caller } from '../../lib/internalToken.ts';
+import { signInternalToken } from '../../lib/internalToken.ts';
+import { generateSigningJwk, type SigningKey, signingKeyFromJwk, toJwks } from '../../lib/keys.ts';
 
 export interface TestSigner {
   readonly jwks: JSONWebKeySet;

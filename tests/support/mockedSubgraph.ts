@@ -1,8 +1,8 @@
 // Unit-test harness: a subgraph in front of an undici MockAgent (no network), with tokens of its own.
 import { MockAgent } from 'undici';
-import { silentLogger } from '../../../lib/logger.ts';
-import type { RunningSubgraph } from '../createSubgraphServer.ts';
-import type { SubgraphOptions } from '../subgraphDeps.ts';
+import { silentLogger } from '../../lib/logger.ts';
+import type { RunningSubgraph } from '../../subgraphs/common/createSubgraphServer.ts';
+import type { SubgraphOptions } from '../../subgraphs/common/subgraphDeps.ts';
 import { createTestSigner, type GraphQLAnswer, postGraphQL } from './internalTokens.ts';
 
 export const MOCK_UPSTREAM = 'http://upstream.test';
