@@ -1,6 +1,7 @@
 // The gateways under test, each started as its own process over the same subgraphs: lienthong with
-// everything on or one feature off (benchmark-only BENCH_DISABLE_FEATURES), bare @apollo/gateway, and
-// Hive Gateway.
+// everything on or one feature off (benchmark-only BENCH_DISABLE_FEATURES), bare @apollo/gateway, Hive
+// Gateway and Hive Gateway on the Rust query planner. With `workers` > 1 the gateway runs as that many
+// Node cluster workers sharing its port (scripts/clusterPrimary.ts, as `npm run start:cluster` does).
 import { join } from 'node:path';
 import type { BenchFeature } from '../gateway/src/config.ts';
 import { SOURCES } from '../lib/topology.ts';
@@ -8,14 +9,17 @@ import type { Backends } from './backends.ts';
 import { baseEnv } from './backends.ts';
 import { BENCH_AUDIENCE, BENCH_ISSUER, type BenchKeys } from './benchKeys.ts';
 import { type BenchProcess, freePort, startProcess } from './processes.ts';
+import { BENCH_CLIENTS } from './workload.ts';
 
-export type TargetKind = 'lienthong' | 'apollo-gateway' | 'hive-gateway';
+export type TargetKind = 'lienthong' | 'apollo-gateway' | 'hive-gateway' | 'hive-router';
 
 export interface TargetSpec {
   readonly name: string;
   readonly title: string;
   readonly kind: TargetKind;
   readonly disable?: readonly BenchFeature[];
+  /** Gateway processes (cluster workers); default 1. */
+  readonly workers?: number;
 }
 
 export const LIENTHONG_FULL: TargetSpec = {
@@ -33,6 +37,16 @@ export const HIVE: TargetSpec = {
   title: 'Hive Gateway (JWT plugin on)',
   kind: 'hive-gateway',
 };
+export const HIVE_ROUTER: TargetSpec = {
+  name: 'hive-router-runtime',
+  title: 'Hive Gateway with the Rust query planner (@graphql-hive/router-runtime, JWT plugin on)',
+  kind: 'hive-router',
+};
+
+/** The same gateway as `spec` on `workers` cluster workers. */
+export function withWorkers(spec: TargetSpec, workers: number): TargetSpec {
+  return { ...spec, name: `${spec.name}-x${workers}`, title: `${spec.title}, ${workers} workers`, workers };
+}
 
 /** lienthong with one feature (or audit + attestation together) off, to price it. */
 export const FEATURE_OFF: readonly TargetSpec[] = (
@@ -47,6 +61,7 @@ export const FEATURE_OFF: readonly TargetSpec[] = (
 const READY_PATH: Record<TargetKind, string> = {
   lienthong: '/readyz',
   'hive-gateway': '/healthcheck',
+  'hive-router': '/healthcheck',
   // Apollo Server 5 has no health route: a GET of { __typename } answers once the gateway is loaded.
   'apollo-gateway': '/graphql?query=%7B__typename%7D',
 };
@@ -55,6 +70,7 @@ export interface StartedTarget extends AsyncDisposable {
   readonly spec: TargetSpec;
   readonly graphqlUrl: string;
   readonly process: BenchProcess;
+  readonly workers: number;
 }
 
 export interface TargetFiles {
@@ -65,6 +81,8 @@ export interface TargetFiles {
   /** PostgreSQL for lienthong's audit store; absent: PGlite in a temporary directory. */
   readonly auditDatabaseUrl?: string;
   readonly auditDataDir: string;
+  /** The one-stop system's API when it answers: lienthong then proves purpose against it. */
+  readonly onestopUrl?: string;
 }
 
 export async function startTarget(
@@ -76,8 +94,9 @@ export async function startTarget(
   const subgraphUrls = SOURCES.map((s) => `${s}=${backends.subgraphUrls[s]}`).join(',');
   const { keys } = files;
   const name = `${backends.spec.name}-${spec.name}`;
+  const workers = spec.workers ?? 1;
   let args: string[];
-  let env: NodeJS.ProcessEnv;
+  let env: NodeJS.ProcessEnv = {};
   if (spec.kind === 'lienthong') {
     args = ['gateway/src/main.ts'];
     env = {
@@ -92,7 +111,14 @@ export async function startTarget(
       SUBGRAPH_URLS: subgraphUrls,
       // The rate limiter runs (its cost is measured) with a quota above the load, as a deployment
       // sizes a client's quota for its traffic: the default 100 req/s would refuse most of the load.
-      RATE_LIMIT_CLIENTS: 'bench.client=1000000/1000000',
+      RATE_LIMIT_CLIENTS: ['bench.client', ...BENCH_CLIENTS.map((c) => c.id)]
+        .map((id) => `${id}=1000000/1000000`)
+        .join(','),
+      GATEWAY_REPLICAS: String(workers),
+      // Dossiers are proven against the one-stop system when it answers, else declared.
+      ...(files.onestopUrl
+        ? { PURPOSE_VERIFICATION: 'enforce', ONESTOP_URL: files.onestopUrl }
+        : { PURPOSE_VERIFICATION: 'declared' }),
       ...(files.auditDatabaseUrl
         ? { DATABASE_URL: files.auditDatabaseUrl }
         : { AUDIT_DATA_DIR: join(files.auditDataDir, name) }),
@@ -102,7 +128,9 @@ export async function startTarget(
     };
   } else {
     args = [spec.kind === 'apollo-gateway' ? 'bench/peers/apolloGateway.ts' : 'bench/peers/hiveGateway.ts'];
+    if (spec.kind === 'hive-router') env = { HIVE_ROUTER_RUNTIME: '1' };
     env = {
+      ...env,
       ...baseEnv(),
       PORT: String(port),
       SUPERGRAPH_FILE: files.strippedSupergraphFile,
@@ -113,6 +141,8 @@ export async function startTarget(
       AUTH_AUDIENCE: BENCH_AUDIENCE,
     };
   }
+  if (workers > 1) args = ['scripts/clusterPrimary.ts', ...args, String(workers)];
+  // Cluster workers inherit the primary's flags, so each writes its own profile.
   if (process.env['BENCH_CPU_PROF'] && spec.kind === 'lienthong') {
     args = ['--cpu-prof', `--cpu-prof-dir=${join(files.logDir, 'profiles', name)}`, ...args];
   }
@@ -128,6 +158,7 @@ export async function startTarget(
     spec,
     graphqlUrl: `http://127.0.0.1:${port}/graphql`,
     process: started,
+    workers,
     [Symbol.asyncDispose]: () => started.stop(),
   };
 }
