@@ -9,8 +9,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as hdr from 'hdr-histogram-js';
 import { Pool } from 'undici';
 
-export interface PreparedRequest {
-  readonly headers: Readonly<Record<string, string>>;
+export type PreparedRequest =
+  | { readonly headers: Readonly<Record<string, string>>; readonly body: string }
+  /** The work of a request done without a gateway: stages of subgraph requests, each stage in parallel. */
+  | { readonly stages: readonly (readonly SubgraphCall[])[] };
+
+export interface SubgraphCall {
+  readonly url: string;
+  /** Headers at send time (tokens are re-signed while the run goes on). */
+  readonly headers: () => Readonly<Record<string, string>>;
   readonly body: string;
 }
 
@@ -38,6 +45,8 @@ export interface LoadResult {
   readonly ok: number;
   /** Answered with 2xx and a GraphQL `errors` entry (not-found writes, refusals): the workload's own share. */
   readonly graphqlErrors: number;
+  /** The first error's `extensions.code` of those answers, counted (what the share is made of). */
+  readonly graphqlErrorCodes: Readonly<Record<string, number>>;
   readonly non2xx: number;
   /** Connection failures. */
   readonly errors: number;
@@ -74,10 +83,26 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     highestTrackableValue: 3_600_000_000,
     numberOfSignificantValueDigits: 3,
   });
+  // Pools of their own for the subgraphs a direct request calls.
+  const pools = new Map<string, Pool>([[url.origin, pool]]);
+  const poolFor = (origin: string) => {
+    let found = pools.get(origin);
+    if (!found) {
+      found = new Pool(origin, {
+        connections: options.connections,
+        pipelining: 1,
+        headersTimeout: drainMs,
+        bodyTimeout: drainMs,
+      });
+      pools.set(origin, found);
+    }
+    return found;
+  };
   const offset = options.offset ?? 0;
   let sent = 0;
   let ok = 0;
   let graphqlErrors = 0;
+  const graphqlErrorCodes: Record<string, number> = {};
   let non2xx = 0;
   let errors = 0;
   let bytes = 0;
@@ -89,19 +114,19 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const send = async (from: number): Promise<void> => {
     const request = options.requests[(offset + sent++) % options.requests.length]!;
     try {
-      const response = await pool.request({
-        path: url.pathname + url.search,
-        method: 'POST',
-        headers: request.headers,
-        body: request.body,
-      });
-      const body = Buffer.from(await response.body.arrayBuffer());
+      const { statusCode, body } =
+        'stages' in request
+          ? await direct(request.stages, poolFor)
+          : await post(pool, url.pathname + url.search, request.headers, request.body);
       record(from);
       answered++;
       bytes += body.length;
-      if (response.statusCode < 200 || response.statusCode >= 300) non2xx++;
-      else if (body.includes(ERRORS_KEY)) graphqlErrors++;
-      else ok++;
+      if (statusCode < 200 || statusCode >= 300) non2xx++;
+      else if (body.includes(ERRORS_KEY)) {
+        graphqlErrors++;
+        const code = firstErrorCode(body);
+        graphqlErrorCodes[code] = (graphqlErrorCodes[code] ?? 0) + 1;
+      } else ok++;
     } catch {
       record(from);
       errors++;
@@ -143,7 +168,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   ]);
   const timeouts = drained ? 0 : sent - answered - errors;
   for (let i = 0; i < timeouts; i++) histogram.recordValue(drainMs * 1000);
-  await pool.destroy();
+  await Promise.all([...pools.values()].map((p) => p.destroy()));
   const ms = (p: number) => round(histogram.getValueAtPercentile(p) / 1000);
   const result: LoadResult = {
     mode: options.mode,
@@ -151,6 +176,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     sent,
     ok,
     graphqlErrors,
+    graphqlErrorCodes,
     non2xx,
     errors,
     timeouts,
@@ -165,6 +191,49 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   };
   histogram.destroy();
   return result;
+}
+
+async function post(
+  pool: Pool,
+  path: string,
+  headers: Readonly<Record<string, string>>,
+  body: string,
+): Promise<{ statusCode: number; body: Buffer }> {
+  const response = await pool.request({ path, method: 'POST', headers, body });
+  return { statusCode: response.statusCode, body: Buffer.from(await response.body.arrayBuffer()) };
+}
+
+/** Each stage's calls at once, stages one after the other; the worst status and every body. */
+async function direct(
+  stages: readonly (readonly SubgraphCall[])[],
+  poolFor: (origin: string) => Pool,
+): Promise<{ statusCode: number; body: Buffer }> {
+  let statusCode = 200;
+  const bodies: Buffer[] = [];
+  for (const stage of stages) {
+    const answers = await Promise.all(
+      stage.map((call) => {
+        const target = new URL(call.url);
+        return post(poolFor(target.origin), target.pathname, call.headers(), call.body);
+      }),
+    );
+    for (const answer of answers) {
+      if (answer.statusCode > statusCode) statusCode = answer.statusCode;
+      bodies.push(answer.body);
+    }
+  }
+  // The body with an error, if any, so that its code is counted like a gateway's.
+  return { statusCode, body: bodies.find((b) => b.includes(ERRORS_KEY)) ?? Buffer.concat(bodies) };
+}
+
+function firstErrorCode(body: Buffer): string {
+  try {
+    const parsed = JSON.parse(body.toString()) as { errors?: { extensions?: { code?: unknown } }[] };
+    const code = parsed.errors?.[0]?.extensions?.code;
+    return typeof code === 'string' ? code : 'no code';
+  } catch {
+    return 'not JSON';
+  }
 }
 
 /** A timer that does not keep the process alive once everything else is done. */

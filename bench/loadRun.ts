@@ -4,8 +4,9 @@
 // prints a JSON line of LoadResult for the warm-up (if any), then one for the measured run.
 // argv[2]: JSON of LoadSpec.
 import { readFile } from 'node:fs/promises';
+import { directRequests } from './direct.ts';
 import { type LoadResult, type PreparedRequest, runLoad } from './loadGenerator.ts';
-import type { WorkRequest } from './workload.ts';
+import { prepare, type WorkRequest } from './workload.ts';
 
 export interface LoadSpec {
   readonly url: string;
@@ -20,28 +21,23 @@ export interface LoadSpec {
   /** A warm-up run first (figures thrown away), starting at `warmupOffset` of the list. */
   readonly warmupSeconds: number;
   readonly warmupOffset?: number;
+  /** The workload file holds captured subgraph requests, sent straight to these subgraphs (direct.ts). */
+  readonly direct?: {
+    readonly subgraphUrls: Readonly<Record<string, string>>;
+    readonly internalKeyFile: string;
+  };
 }
 
 export type { LoadResult };
 
-export function prepare(requests: readonly WorkRequest[], tokens: readonly string[]): PreparedRequest[] {
-  return requests.map((r) => ({
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${tokens[r.client] ?? tokens[0]}`,
-      'x-procedure-code': r.procedure,
-      'x-dossier-id': r.dossier,
-    },
-    body: r.body,
-  }));
-}
-
 if (import.meta.main) {
   const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
-  const requests = prepare(
-    JSON.parse(await readFile(spec.workloadFile, 'utf8')) as WorkRequest[],
-    spec.tokens,
-  );
+  const direct = spec.direct
+    ? await directRequests(spec.workloadFile, spec.direct.subgraphUrls, spec.direct.internalKeyFile)
+    : undefined;
+  const requests: PreparedRequest[] =
+    direct?.requests ??
+    prepare(JSON.parse(await readFile(spec.workloadFile, 'utf8')) as WorkRequest[], spec.tokens);
   const base = {
     url: spec.url,
     requests,
@@ -58,5 +54,6 @@ if (import.meta.main) {
     process.stdout.write(`${JSON.stringify(warm)}\n`);
   }
   const result = await runLoad({ ...base, durationSeconds: spec.durationSeconds, offset: spec.offset });
+  direct?.stop();
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

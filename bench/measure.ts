@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Backends } from './backends.ts';
 import type { LoadResult, LoadSpec } from './loadRun.ts';
+import type { BenchProcess } from './processes.ts';
 import type { StartedTarget } from './targets.ts';
 import type { WorkRequest } from './workload.ts';
 
@@ -48,8 +49,14 @@ export interface Measurement extends LoadResult {
   readonly cacheHitRate: number | undefined;
 }
 
+/** What is measured: a started gateway, or (no process) the subgraphs called directly. */
+export type MeasuredTarget = Pick<StartedTarget, 'graphqlUrl' | 'workers'> & {
+  readonly spec: { readonly name: string };
+  readonly process?: BenchProcess;
+};
+
 export interface MeasureRequest {
-  readonly target: StartedTarget;
+  readonly target: MeasuredTarget;
   readonly backends: Backends;
   readonly workload: WorkloadFile;
   readonly tokens: readonly string[];
@@ -59,11 +66,13 @@ export interface MeasureRequest {
   readonly warmupOffset?: number;
   /** Open loop at this rate; absent: closed loop. */
   readonly rate?: number;
+  /** The workload file holds captured subgraph requests to send straight to the subgraphs. */
+  readonly direct?: LoadSpec['direct'];
 }
 
 export async function measure(m: MeasureRequest): Promise<Measurement> {
   const { target, backends, workload, tokens, settings } = m;
-  const check = await checkOnce(target.graphqlUrl, workload.requests, tokens);
+  const check = m.direct ? undefined : await checkOnce(target.graphqlUrl, workload.requests, tokens);
   const spec: LoadSpec = {
     url: target.graphqlUrl,
     workloadFile: workload.file,
@@ -76,21 +85,22 @@ export async function measure(m: MeasureRequest): Promise<Measurement> {
     offset: m.offset,
     warmupSeconds: settings.warmupSeconds,
     ...(m.warmupOffset !== undefined ? { warmupOffset: m.warmupOffset } : {}),
+    ...(m.direct ? { direct: m.direct } : {}),
   };
   // The counters are read around the whole load process: its warm-up is on other ids (or none).
-  await target.process.resetPeak();
+  await target.process?.resetPeak();
   await backends.resetUpstream();
   const redisBefore = await backends.redisCommands();
   const cacheBefore = await backends.cacheLookups();
-  const cpuBefore = await target.process.cpuMs();
+  const cpuBefore = await target.process?.cpuMs();
   const subgraphBefore = await backends.subgraphRequests();
   const { result, warm } = await load(spec);
-  const cpuAfter = await target.process.cpuMs();
+  const cpuAfter = await target.process?.cpuMs();
   const subgraphAfter = await backends.subgraphRequests();
   const upstream = await backends.upstreamRequests();
   const redisAfter = await backends.redisCommands();
   const cacheAfter = await backends.cacheLookups();
-  const rss = await target.process.peakRssKb();
+  const rss = await target.process?.peakRssKb();
   // Counters cover warm-up and run together; per request divides by both.
   const served = result.ok + result.graphqlErrors + warm;
   const per = (n: number) => (served > 0 ? Math.round((n / served) * 100) / 100 : 0);
@@ -104,7 +114,11 @@ export async function measure(m: MeasureRequest): Promise<Measurement> {
     phase: m.phase,
     connections: spec.connections,
     ...result,
-    check,
+    // Direct calls have no gateway answer to check: every call must have been answered with 2xx.
+    check: check ?? {
+      ok: result.non2xx + result.errors + result.timeouts === 0,
+      bytes: result.bytesPerResponse,
+    },
     peakRssMb: rss === undefined ? undefined : Math.round(rss / 1024),
     upstreamPerRequest: per(upstream),
     subgraphPerRequest: per(subgraphAfter - subgraphBefore),

@@ -261,12 +261,19 @@ function table(rows: readonly Measurement[]): string[] {
   ];
   for (const m of rows) {
     out.push(
-      `| ${label(m)} | ${m.workload} | ${m.phase === 'rate' ? `open @ ${m.targetRate}/s` : `${m.phase}, ${m.connections} conn`} | ${m.requestsPerSecond} | ${m.p50Ms} | ${m.p90Ms} | ${m.p99Ms} | ${m.sent} | ${m.graphqlErrors} | ${m.non2xx + m.errors + m.timeouts} | ${m.peakRssMb ?? '–'} | ${m.gatewayCpuMsPerRequest ?? '–'} | ${m.subgraphPerRequest} | ${m.upstreamPerRequest} | ${pct(m.cacheHitRate)} | ${m.redisPerRequest ?? '–'} |`,
+      `| ${label(m)} | ${m.workload} | ${m.phase === 'rate' ? `open @ ${m.targetRate}/s` : `${m.phase}, ${m.connections} conn`} | ${m.requestsPerSecond} | ${m.p50Ms} | ${m.p90Ms} | ${m.p99Ms} | ${m.sent} | ${errorsCell(m)} | ${m.non2xx + m.errors + m.timeouts} | ${m.peakRssMb ?? '–'} | ${m.gatewayCpuMsPerRequest ?? '–'} | ${m.subgraphPerRequest} | ${m.upstreamPerRequest} | ${pct(m.cacheHitRate)} | ${m.redisPerRequest ?? '–'} |`,
     );
   }
   const failed = rows.filter((m) => !m.check.ok);
   for (const m of failed) out.push('', `⚠ ${m.target}: the check request got ${m.check.problem}.`);
   return out;
+}
+
+function errorsCell(m: Measurement): string {
+  const codes = Object.entries(m.graphqlErrorCodes ?? {})
+    .map(([code, n]) => `${code} ${n}`)
+    .join(', ');
+  return codes ? `${m.graphqlErrors} (${codes})` : String(m.graphqlErrors);
 }
 
 function label(m: Measurement): string {

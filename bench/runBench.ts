@@ -12,6 +12,7 @@ import { stripSecurityFeatures } from '../gateway/src/operation/supergraphSecuri
 import { FIXTURES } from '../mocks/fixtures.ts';
 import { type BackendSpec, type Backends, startBackends } from './backends.ts';
 import { type BenchKeys, createBenchKeys } from './benchKeys.ts';
+import { captureWork } from './direct.ts';
 import { fileDossiers } from './dossiers.ts';
 import { type LoadSettings, type Measurement, measure, type Phase, type WorkloadFile } from './measure.ts';
 import { type MemoryResult, memoryRun } from './memory.ts';
@@ -21,6 +22,7 @@ import {
   HIVE,
   HIVE_ROUTER,
   LIENTHONG_FULL,
+  PHYSICAL_LIMIT,
   type StartedTarget,
   startTarget,
   type TargetFiles,
@@ -38,8 +40,11 @@ export interface BenchPlan {
   readonly quick: boolean;
   readonly backends: readonly { spec: BackendSpec; entries: readonly PlanEntry[] }[];
   readonly load: LoadSettings;
-  /** Distinct citizens each workload draws from, and requests per workload file. */
-  readonly workload: { readonly poolSize: number; readonly requests: number };
+  /**
+   * Distinct citizens each workload draws from, requests per workload file, and requests captured
+   * for the physical limit (the direct run goes round them again when it sends more).
+   */
+  readonly workload: { readonly poolSize: number; readonly requests: number; readonly captured: number };
   /** The latency objective of the open-loop search: p99 at most this. */
   readonly sloMs: number;
   /** Open-loop arrival rates tried, as shares of the gateway's own cold closed-loop throughput. */
@@ -112,11 +117,14 @@ export function benchPlan(options: PlanOptions | boolean): BenchPlan {
       backends: [
         {
           spec: ENGINE,
-          entries: MAIN.map((target) => ({ target, phases: ['cold', 'rate'] as const })),
+          entries: [
+            ...MAIN.map((target) => ({ target, phases: ['cold', 'rate'] as const })),
+            { target: PHYSICAL_LIMIT, phases: ['cold'] as const },
+          ],
         },
       ],
       load: { connections: 16, warmupSeconds: 1, durationSeconds: durationSeconds ?? 2 },
-      workload: { poolSize: 2_000, requests: 3_000 },
+      workload: { poolSize: 2_000, requests: 3_000, captured: 300 },
       sloMs: 250,
       rateSteps: [0.5, 1],
       ...memory,
@@ -133,6 +141,7 @@ export function benchPlan(options: PlanOptions | boolean): BenchPlan {
         spec: ENGINE,
         entries: [
           ...MAIN.map((target) => ({ target, phases: ALL_PHASES })),
+          { target: PHYSICAL_LIMIT, phases: ['cold', 'warm'] as const },
           ...FEATURE_OFF.map((target) => ({ target, phases: ['cold'] as const })),
           ...scaling,
         ],
@@ -141,7 +150,7 @@ export function benchPlan(options: PlanOptions | boolean): BenchPlan {
       { spec: REDIS, entries: MAIN.map((target) => ({ target, phases: ['cold', 'warm'] as const })) },
     ],
     load: { connections: 50, warmupSeconds: 2, durationSeconds: durationSeconds ?? 8 },
-    workload: { poolSize: 20_000, requests: 20_000 },
+    workload: { poolSize: 20_000, requests: 20_000, captured: 4_000 },
     sloMs: 250,
     rateSteps: [0.4, 0.6, 0.8, 0.9, 1, 1.1, 1.25],
     ...memory,
@@ -178,6 +187,7 @@ export interface BenchRun {
 interface RunContext {
   readonly plan: BenchPlan;
   readonly dir: string;
+  readonly files: TargetFiles;
   readonly keys: BenchKeys;
   readonly backends: Backends;
   readonly log: (line: string) => void;
@@ -216,8 +226,12 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void): Pr
         ...(database ? { auditDatabaseUrl: database.url } : {}),
         ...(backends.onestopUrl ? { onestopUrl: backends.onestopUrl } : {}),
       };
-      const context: RunContext = { plan, dir, keys, backends, log, measurements };
+      const context: RunContext = { plan, dir, files, keys, backends, log, measurements };
       for (const entry of entries) {
+        if (entry.target.kind === 'direct') {
+          await measurePhysicalLimit(context, entry.phases);
+          continue;
+        }
         // Several workers share no in-process audit store: they need the PostgreSQL one.
         if ((entry.target.workers ?? 1) > 1 && entry.target.kind === 'lienthong' && !database) {
           log(`${entry.target.name}: skipped, several lienthong workers need PostgreSQL for the audit`);
@@ -382,13 +396,51 @@ async function measureTarget(context: RunContext, target: StartedTarget, phases:
   }
 }
 
+/**
+ * The physical limit: bare @apollo/gateway's subgraph requests for a day's requests, captured on
+ * backends of their own (so the ids are cold here), then sent straight to these subgraphs.
+ */
+async function measurePhysicalLimit(context: RunContext, phases: readonly Phase[]) {
+  const { plan, keys, backends, files, log, measurements } = context;
+  const day = dayRequests(context, 'physical-limit-day', plan.workload.captured);
+  const captureFile = join(context.dir, `captured-${backends.spec.name}.jsonl`);
+  {
+    await using side = await startBackends(backends.spec, keys, files.logDir);
+    await using apollo = await startTarget(APOLLO, side, { ...files, captureFile });
+    const captured = await captureWork(
+      apollo.graphqlUrl,
+      day,
+      (await keys.freshTokens()).clients,
+      captureFile,
+    );
+    log(`physical limit: captured the subgraph requests of ${captured} requests`);
+  }
+  const target = { spec: PHYSICAL_LIMIT, graphqlUrl: backends.subgraphUrls.population, workers: 0 };
+  const direct = { subgraphUrls: backends.subgraphUrls, internalKeyFile: keys.files.internal };
+  for (const phase of phases.filter((p) => p === 'cold' || p === 'warm')) {
+    const m = await measure({
+      target,
+      backends,
+      workload: { name: 'day', file: captureFile, requests: day },
+      tokens: [],
+      phase,
+      // Nothing of a gateway's to warm up: the cold run starts on ids never read.
+      settings: { ...plan.load, warmupSeconds: 0 },
+      offset: 0,
+      direct,
+    });
+    measurements.push(m);
+    log(line(m));
+  }
+}
+
 /** An open-loop step is sustained when every request was answered with 2xx and p99 is within the SLO. */
 export function sustained(m: Measurement, sloMs: number): boolean {
   return m.non2xx === 0 && m.errors === 0 && m.timeouts === 0 && m.p99Ms <= sloMs;
 }
 
 function line(m: Measurement): string {
-  return `${m.backend} ${m.target} ${m.workload}/${m.phase}${m.targetRate ? `@${m.targetRate}/s` : ''}: ${m.requestsPerSecond} req/s p50 ${m.p50Ms} p90 ${m.p90Ms} p99 ${m.p99Ms} ms, sent ${m.sent}, graphql errors ${m.graphqlErrors}, failures ${m.non2xx + m.errors + m.timeouts}, rss ${m.peakRssMb} MB, subgraph/req ${m.subgraphPerRequest}, upstream/req ${m.upstreamPerRequest}, cache hit ${m.cacheHitRate ?? '-'}, gateway cpu ms/req ${m.gatewayCpuMsPerRequest ?? '-'}${m.check.ok ? '' : `, CHECK FAILED: ${m.check.problem}`}`;
+  return `${m.backend} ${m.target} ${m.workload}/${m.phase}${m.targetRate ? `@${m.targetRate}/s` : ''}: ${m.requestsPerSecond} req/s p50 ${m.p50Ms} p90 ${m.p90Ms} p99 ${m.p99Ms} ms, sent ${m.sent}, graphql errors ${m.graphqlErrors} ${JSON.stringify(m.graphqlErrorCodes)}, failures ${m.non2xx + m.errors + m.timeouts}, rss ${m.peakRssMb} MB, subgraph/req ${m.subgraphPerRequest}, upstream/req ${m.upstreamPerRequest}, cache hit ${m.cacheHitRate ?? '-'}, gateway cpu ms/req ${m.gatewayCpuMsPerRequest ?? '-'}${m.check.ok ? '' : `, CHECK FAILED: ${m.check.problem}`}`;
 }
 
 /** A database of the run's own on the local PostgreSQL, if there is one; else the audit uses PGlite. */

@@ -11,7 +11,7 @@ import { BENCH_AUDIENCE, BENCH_ISSUER, type BenchKeys } from './benchKeys.ts';
 import { type BenchProcess, freePort, startProcess } from './processes.ts';
 import { BENCH_CLIENTS } from './workload.ts';
 
-export type TargetKind = 'lienthong' | 'apollo-gateway' | 'hive-gateway' | 'hive-router';
+export type TargetKind = 'lienthong' | 'apollo-gateway' | 'hive-gateway' | 'hive-router' | 'direct';
 
 export interface TargetSpec {
   readonly name: string;
@@ -43,6 +43,13 @@ export const HIVE_ROUTER: TargetSpec = {
   kind: 'hive-router',
 };
 
+/** No gateway: bare @apollo/gateway's subgraph requests sent straight to the subgraphs (direct.ts). */
+export const PHYSICAL_LIMIT: TargetSpec = {
+  name: 'physical-limit',
+  title: "the physical limit: the subgraph requests of bare @apollo/gateway's plans, sent with no gateway",
+  kind: 'direct',
+};
+
 /** The same gateway as `spec` on `workers` cluster workers. */
 export function withWorkers(spec: TargetSpec, workers: number): TargetSpec {
   return { ...spec, name: `${spec.name}-x${workers}`, title: `${spec.title}, ${workers} workers`, workers };
@@ -58,7 +65,7 @@ export const FEATURE_OFF: readonly TargetSpec[] = (
   disable,
 }));
 
-const READY_PATH: Record<TargetKind, string> = {
+const READY_PATH: Record<Exclude<TargetKind, 'direct'>, string> = {
   lienthong: '/readyz',
   'hive-gateway': '/healthcheck',
   'hive-router': '/healthcheck',
@@ -83,6 +90,8 @@ export interface TargetFiles {
   readonly auditDataDir: string;
   /** The one-stop system's API when it answers: lienthong then proves purpose against it. */
   readonly onestopUrl?: string;
+  /** bare @apollo/gateway appends the subgraph requests of each request here (direct.ts). */
+  readonly captureFile?: string;
 }
 
 export async function startTarget(
@@ -94,6 +103,8 @@ export async function startTarget(
   const subgraphUrls = SOURCES.map((s) => `${s}=${backends.subgraphUrls[s]}`).join(',');
   const { keys } = files;
   const name = `${backends.spec.name}-${spec.name}`;
+  if (spec.kind === 'direct') throw new Error('the physical limit has no gateway to start');
+  const kind = spec.kind;
   const workers = spec.workers ?? 1;
   let args: string[];
   let env: NodeJS.ProcessEnv = {};
@@ -139,6 +150,7 @@ export async function startTarget(
       CLIENT_PUBLIC_KEY_PEM_FILE: keys.files.clientPublicPem,
       AUTH_ISSUER: BENCH_ISSUER,
       AUTH_AUDIENCE: BENCH_AUDIENCE,
+      ...(files.captureFile && spec.kind === 'apollo-gateway' ? { CAPTURE_FILE: files.captureFile } : {}),
     };
   }
   if (workers > 1) args = ['scripts/clusterPrimary.ts', ...args, String(workers)];
@@ -146,7 +158,7 @@ export async function startTarget(
   if (process.env['BENCH_CPU_PROF'] && spec.kind === 'lienthong') {
     args = ['--cpu-prof', `--cpu-prof-dir=${join(files.logDir, 'profiles', name)}`, ...args];
   }
-  const readyPath = READY_PATH[spec.kind];
+  const readyPath = READY_PATH[kind];
   const started = await startProcess({
     name,
     args,

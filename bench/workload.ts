@@ -11,6 +11,7 @@ import { serialsOfCitizen } from '../mocks/data/landHolders.ts';
 import { decodePerson } from '../mocks/data/person.ts';
 import { resultsOfCitizen } from '../mocks/data/results.ts';
 import { sampleCitizenIds } from '../mocks/data/samples.ts';
+import type { PreparedRequest } from './loadGenerator.ts';
 
 /** A client system of the benchmark: its token is signed by the harness (benchKeys.ts). */
 export interface BenchClientSpec {
@@ -245,4 +246,17 @@ export function kindCounts(requests: readonly WorkRequest[]): Record<WorkKind, n
   const counts = Object.fromEntries(WORK_MIX.map(([k]) => [k, 0])) as Record<WorkKind, number>;
   for (const r of requests) counts[r.kind]++;
   return counts;
+}
+
+/** The requests as sent: each with its client's token and its purpose headers. */
+export function prepare(requests: readonly WorkRequest[], tokens: readonly string[]): PreparedRequest[] {
+  return requests.map((r) => ({
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${tokens[r.client] ?? tokens[0]}`,
+      'x-procedure-code': r.procedure,
+      'x-dossier-id': r.dossier,
+    },
+    body: r.body,
+  }));
 }

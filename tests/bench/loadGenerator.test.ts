@@ -88,7 +88,8 @@ describe('closed-loop load generator', () => {
       setImmediate(() => {
         outstanding--;
         if (kind === 0) answer(res, 200, '{"data":{"x":1}}');
-        else if (kind === 1) answer(res, 200, '{"data":null,"errors":[{"message":"no"}]}');
+        else if (kind === 1)
+          answer(res, 200, '{"data":null,"errors":[{"message":"no","extensions":{"code":"FORBIDDEN"}}]}');
         else answer(res, 503, '{"errors":[{"message":"busy"}]}');
       });
     });
@@ -104,6 +105,7 @@ describe('closed-loop load generator', () => {
     expect(result.ok + result.graphqlErrors + result.non2xx).toBe(n);
     expect(result.ok).toBe(Math.ceil(n / 3));
     expect(result.graphqlErrors).toBe(Math.ceil((n - 1) / 3));
+    expect(result.graphqlErrorCodes).toEqual({ FORBIDDEN: result.graphqlErrors });
     expect(result.non2xx).toBe(Math.floor(n / 3));
   });
 

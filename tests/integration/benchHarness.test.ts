@@ -11,7 +11,7 @@ describe('npm run bench harness', () => {
       {
         ...quick,
         load: { connections: 2, warmupSeconds: 0, durationSeconds: 1 },
-        workload: { poolSize: 200, requests: 300 },
+        workload: { poolSize: 200, requests: 300, captured: 50 },
         rateSteps: [0.5],
       },
       { targets: ['lienthong'] },
