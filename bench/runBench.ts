@@ -23,6 +23,7 @@ import {
   HIVE_ROUTER,
   LIENTHONG_FULL,
   PHYSICAL_LIMIT,
+  PURPOSE_DECLARED,
   type StartedTarget,
   startTarget,
   type TargetFiles,
@@ -142,7 +143,7 @@ export function benchPlan(options: PlanOptions | boolean): BenchPlan {
         entries: [
           ...MAIN.map((target) => ({ target, phases: ALL_PHASES })),
           { target: PHYSICAL_LIMIT, phases: ['cold', 'warm'] as const },
-          ...FEATURE_OFF.map((target) => ({ target, phases: ['cold'] as const })),
+          ...[...FEATURE_OFF, PURPOSE_DECLARED].map((target) => ({ target, phases: ['cold'] as const })),
           ...scaling,
         ],
       },
@@ -230,6 +231,10 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void): Pr
       for (const entry of entries) {
         if (entry.target.kind === 'direct') {
           await measurePhysicalLimit(context, entry.phases);
+          continue;
+        }
+        if (entry.target === PURPOSE_DECLARED && !backends.onestopUrl) {
+          log(`${entry.target.name}: skipped, purpose is declared anyway (no one-stop system answers)`);
           continue;
         }
         // Several workers share no in-process audit store: they need the PostgreSQL one.

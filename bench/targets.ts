@@ -20,6 +20,8 @@ export interface TargetSpec {
   readonly disable?: readonly BenchFeature[];
   /** Gateway processes (cluster workers); default 1. */
   readonly workers?: number;
+  /** 'declared': purpose checked against the registry only, even where the one-stop system answers. */
+  readonly purpose?: 'declared';
 }
 
 export const LIENTHONG_FULL: TargetSpec = {
@@ -57,13 +59,28 @@ export function withWorkers(spec: TargetSpec, workers: number): TargetSpec {
 
 /** lienthong with one feature (or audit + attestation together) off, to price it. */
 export const FEATURE_OFF: readonly TargetSpec[] = (
-  [['audit'], ['attestation'], ['audit', 'attestation'], ['authorization'], ['limits']] as BenchFeature[][]
+  [
+    ['audit'],
+    ['attestation'],
+    ['audit', 'attestation'],
+    ['authorization'],
+    ['limits'],
+    ['rateLimit'],
+  ] as BenchFeature[][]
 ).map((disable) => ({
   name: `lienthong-no-${disable.join('-')}`,
   title: `lienthong without ${disable.join(' + ')}`,
   kind: 'lienthong' as const,
   disable,
 }));
+
+/** lienthong with purpose declared instead of proven against the one-stop system, to price the proof. */
+export const PURPOSE_DECLARED: TargetSpec = {
+  name: 'lienthong-no-purpose-verification',
+  title: 'lienthong with purpose declared, not proven against the one-stop system',
+  kind: 'lienthong',
+  purpose: 'declared',
+};
 
 const READY_PATH: Record<Exclude<TargetKind, 'direct'>, string> = {
   lienthong: '/readyz',
@@ -127,7 +144,7 @@ export async function startTarget(
         .join(','),
       GATEWAY_REPLICAS: String(workers),
       // Dossiers are proven against the one-stop system when it answers, else declared.
-      ...(files.onestopUrl
+      ...(files.onestopUrl && spec.purpose !== 'declared'
         ? { PURPOSE_VERIFICATION: 'enforce', ONESTOP_URL: files.onestopUrl }
         : { PURPOSE_VERIFICATION: 'declared' }),
       ...(files.auditDatabaseUrl

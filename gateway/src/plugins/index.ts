@@ -53,7 +53,7 @@ export function gatewayPlugins(options: GatewayPluginsOptions): ApolloServerPlug
     observabilityPlugin({ metrics: options.metrics, logger: options.logger }),
     on('limits') && limitsPlugin(options.limits),
     ...(options.safelist ? [options.safelist] : []),
-    ...(options.rateLimiter ? [rateLimitPlugin({ limiter: options.rateLimiter })] : []),
+    ...(options.rateLimiter && on('rateLimit') ? [rateLimitPlugin({ limiter: options.rateLimiter })] : []),
     purposePlugin({ registry: options.registry }),
     on('authorization') &&
       authorizationPlugin({
