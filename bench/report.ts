@@ -91,11 +91,16 @@ function headline(run: BenchRun, engine: readonly Measurement[]): string[] {
     if (!m) continue;
     const held = maxSustained(engine, target, run.sloMs);
     out.push(
-      `| ${label(m)} | ${m.requestsPerSecond} | ${ratio(m, apollo)} | ${ratio(m, hive)} | ${held === undefined ? (engine.some((r) => r.target === target && r.phase === 'rate') ? 'none tried held' : '–') : `${held}/s`} | ${m.p99Ms} | ${m.gatewayCpuMsPerRequest ?? '–'} | ${m.subgraphPerRequest} | ${pct(m.cacheHitRate)} |`,
+      `| ${label(m)} | ${m.requestsPerSecond} | ${ratio(m, apollo)} | ${ratio(m, hive)} | ${heldCell(engine, target, held)} | ${m.p99Ms} | ${m.gatewayCpuMsPerRequest ?? '–'} | ${m.subgraphPerRequest} | ${pct(m.cacheHitRate)} |`,
     );
   }
   out.push('');
   return out;
+}
+
+function heldCell(engine: readonly Measurement[], target: string, held: number | undefined): string {
+  if (held !== undefined) return `${held}/s`;
+  return engine.some((m) => m.target === target && m.phase === 'rate') ? 'none of the rates tried' : '–';
 }
 
 function coldWarm(engine: readonly Measurement[]): string[] {
@@ -210,7 +215,7 @@ function method(run: BenchRun): string[] {
     `- The day's workload (\`bench/workload.ts\`): each run draws from its own pool of ${run.workload.poolSize.toLocaleString('en')} well-formed citizen ids made by the mocks' generator (about 3% are not in the population database, its own share), with the enterprises, land certificates and issued results of those citizens. ${run.workload.clients} client systems (${BENCH_CLIENTS.map((c) => `\`${c.id}\``).join(', ')}) each sign with their own token, agency and officer; each request has its own dossier. Mix sent (one workload file): ${WORK_MIX.map(([k]) => `${k} ${Math.round(((run.workload.mix[k] ?? 0) / total) * 1000) / 10}%`).join(', ')}.`,
     `- Purpose: ${run.purposeVerification === 'enforce' ? 'proven (`PURPOSE_VERIFICATION=enforce`): the harness files each dossier, naming the subjects its request reads, in the one-stop mock first' : 'declared (`PURPOSE_VERIFICATION=declared`): the one-stop mock did not answer, so dossiers are checked against the registry only'}.`,
     `- Load (\`bench/loadGenerator.ts\`, its own process, one keep-alive undici pool): closed loop with ${run.load.connections} connections for ${run.load.durationSeconds} s after a ${run.load.warmupSeconds} s warm-up on ids of another pool; open loop sends request i at start + i / rate whatever is still unanswered, and measures latency from that intended time (no coordinated omission), into an HDR histogram.`,
-    '- "GraphQL errors" are 2xx answers with an `errors` entry: the workload writes results for citizens of which some are not found, and the same share goes to every gateway. "failures" are non-2xx, connection errors and timeouts.',
+    '- "GraphQL errors" are 2xx answers with an `errors` entry, counted by their first `extensions.code`: lienthong issues the workload\'s results, while the peers\' (and the physical limit\'s) internal tokens carry no `results:issue` scope, so their writes come back `FORBIDDEN` (see the notes). "failures" are non-2xx, connection errors and timeouts.',
     "- Gateway CPU: user + system time of the gateway's processes over the load process's run (warm-up included, divided by the requests of both). Peak RSS: VmHWM summed over the gateway's processes, reset before each run. Cache hit: the subgraphs' `lienthong_cache_requests_total` over the run.",
     "- The peers reach the subgraphs, which trust only lienthong's internal tokens, with internal tokens signed by the harness and re-signed every 10 s (`bench/peers/peerTokens.ts`); the subgraphs' trust settings are the production ones. Peer settings: bare @apollo/gateway on Apollo Server's standalone server, telemetry off; Hive Gateway with its JWT plugin, logging off, no landing page or GraphiQL, upstream deduplication and caches at their defaults; the same with the Rust query planner (`unifiedGraphHandler` of @graphql-hive/router-runtime).",
     '- Feature prices: lienthong with `LIENTHONG_BENCH=1 BENCH_DISABLE_FEATURES=<feature>` (refused without `LIENTHONG_BENCH=1`).',
