@@ -6,11 +6,10 @@ import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { LoadResult, LoadSpec } from './loadRun.ts';
-import type { WorkloadFile } from './measure.ts';
-import type { StartedTarget } from './targets.ts';
+import type { MeasuredTarget, WorkloadFile } from './measure.ts';
+import type { BenchProcess } from './processes.ts';
 
 const run = promisify(execFile);
-const SAMPLE_SECONDS = 5;
 
 export interface MemoryResult {
   readonly rate: number;
@@ -24,13 +23,16 @@ export interface MemoryResult {
 }
 
 export async function memoryRun(options: {
-  target: StartedTarget;
+  target: MeasuredTarget & { readonly process: BenchProcess };
   workload: WorkloadFile;
   tokens: readonly string[];
   rate: number;
   minutes: number;
   log: (line: string) => void;
+  /** Length of a "minute" in seconds: 60, shorter only to test this function. Sampled 12 times each. */
+  minuteSeconds?: number;
 }): Promise<MemoryResult> {
+  const minuteMs = (options.minuteSeconds ?? 60) * 1000;
   const spec: LoadSpec = {
     url: options.target.graphqlUrl,
     workloadFile: options.workload.file,
@@ -38,7 +40,7 @@ export async function memoryRun(options: {
     mode: 'open',
     connections: Math.max(50, options.rate),
     rate: options.rate,
-    durationSeconds: options.minutes * 60,
+    durationSeconds: (options.minutes * minuteMs) / 1000,
     offset: 0,
     warmupSeconds: 0,
   };
@@ -48,8 +50,8 @@ export async function memoryRun(options: {
   const samples: number[][] = Array.from({ length: options.minutes }, () => []);
   const started = performance.now();
   for (;;) {
-    await sleep(SAMPLE_SECONDS * 1000);
-    const minute = Math.floor((performance.now() - started) / 60_000);
+    await sleep(minuteMs / 12);
+    const minute = Math.floor((performance.now() - started) / minuteMs);
     if (minute >= options.minutes) break;
     const kb = await options.target.process.rssKb();
     if (kb !== undefined) samples[minute]!.push(kb / 1024);

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Measurement } from './measure.ts';
 import { type BenchRun, sustained } from './runBench.ts';
-import { BENCH_CLIENTS, WORK_MIX } from './workload.ts';
+import { BENCH_CLIENTS, CASE_REQUESTS, WORK_MIX } from './workload.ts';
 
 const VERSIONED = [
   '@apollo/gateway',
@@ -212,7 +212,7 @@ function method(run: BenchRun): string[] {
     '## Method',
     '',
     '- Mocks (one process), five subgraphs (one process each) and the gateway under test are started by the harness on ports of its own; every gateway is driven over the same subgraphs and the same supergraph (the peers get it with the security features stripped).',
-    `- The day's workload (\`bench/workload.ts\`): each run draws from its own pool of ${run.workload.poolSize.toLocaleString('en')} well-formed citizen ids made by the mocks' generator (about 3% are not in the population database, its own share), with the enterprises, land certificates and issued results of those citizens. ${run.workload.clients} client systems (${BENCH_CLIENTS.map((c) => `\`${c.id}\``).join(', ')}) each sign with their own token, agency and officer; each request has its own dossier. Mix sent (one workload file): ${WORK_MIX.map(([k]) => `${k} ${Math.round(((run.workload.mix[k] ?? 0) / total) * 1000) / 10}%`).join(', ')}.`,
+    `- The day's workload (\`bench/workload.ts\`): each run draws from its own pool of ${run.workload.poolSize.toLocaleString('en')} well-formed citizen ids made by the mocks' generator (about 3% are not in the population database, its own share), with the enterprises, land certificates and issued results of those citizens. ${run.workload.clients} client systems (${BENCH_CLIENTS.map((c) => `\`${c.id}\``).join(', ')}) each sign with their own token, agency and officer; a client's requests come in cases of up to ${CASE_REQUESTS} under one dossier. Mix sent (one workload file): ${WORK_MIX.map(([k]) => `${k} ${Math.round(((run.workload.mix[k] ?? 0) / total) * 1000) / 10}%`).join(', ')}.`,
     `- Purpose: ${run.purposeVerification === 'enforce' ? 'proven (`PURPOSE_VERIFICATION=enforce`): the harness files each dossier, naming the subjects its request reads, in the one-stop mock first' : 'declared (`PURPOSE_VERIFICATION=declared`): the one-stop mock did not answer, so dossiers are checked against the registry only'}.`,
     `- Load (\`bench/loadGenerator.ts\`, its own process, one keep-alive undici pool): closed loop with ${run.load.connections} connections for ${run.load.durationSeconds} s after a ${run.load.warmupSeconds} s warm-up on ids of another pool; open loop sends request i at start + i / rate whatever is still unanswered, and measures latency from that intended time (no coordinated omission), into an HDR histogram.`,
     '- "GraphQL errors" are 2xx answers with an `errors` entry, counted by their first `extensions.code`: lienthong issues the workload\'s results, while the peers\' (and the physical limit\'s) internal tokens carry no `results:issue` scope, so their writes come back `FORBIDDEN` (see the notes). "failures" are non-2xx, connection errors and timeouts.',

@@ -49,8 +49,8 @@ export interface WorkRequest {
   readonly procedure: string;
   readonly dossier: string;
   /**
-   * The dossier's applicant (a citizen or an enterprise) first, then the other entities the request
-   * names at its root: a dossier in enforce mode must list them.
+   * The applicant (a citizen or an enterprise) first, then the other entities the request names at
+   * its root: its case's dossier must list them in enforce mode.
    */
   readonly subjects: readonly Subject[];
   /** The JSON body. */
@@ -80,6 +80,9 @@ export const WORK_MIX: readonly (readonly [WorkKind, number])[] = [
   ['batch', 8],
   ['issueResult', 3],
 ];
+
+/** Requests of one client under one dossier (a case), in a row. */
+export const CASE_REQUESTS = 4;
 
 const ADDRESS = '{ provinceName communeName detail }';
 
@@ -138,9 +141,15 @@ export function buildWorkload(options: WorkloadOptions): WorkRequest[] {
   const results = pool.flatMap((c) => resultsOfCitizen(c).map((r) => [c, r.maKetQua] as const));
   const pickOf = <T>(list: readonly T[]) => (list.length > 0 ? rng.pick(list) : undefined);
   const out: WorkRequest[] = [];
+  const perCase: number[] = [];
   for (let n = 0; n < options.requests; n++) {
     const client = clients.pick(rng);
-    const dossier = dossierId(client, options.seed, n);
+    const kind = mix.pick(rng);
+    // A case is a dossier an officer works on: up to CASE_REQUESTS of the client's requests under
+    // one procedure in a row (a dossier is for one procedure).
+    const caseKey = kind === 'issueResult' ? client + BENCH_CLIENTS.length : client;
+    const sent = (perCase[caseKey] = (perCase[caseKey] ?? 0) + 1) - 1;
+    const dossier = dossierId(caseKey, options.seed, Math.floor(sent / CASE_REQUESTS));
     const request = (
       kind: WorkKind,
       variables: Record<string, unknown>,
@@ -155,7 +164,6 @@ export function buildWorkload(options: WorkloadOptions): WorkRequest[] {
       body: JSON.stringify({ query: WORK_QUERIES[kind], variables }),
     });
     const profile = (id: string) => request('profile', { id }, [{ loai: 'CONG_DAN', ma: id }]);
-    const kind = mix.pick(rng);
     const id = citizen();
     switch (kind) {
       case 'profile':
@@ -222,9 +230,9 @@ export function buildWorkload(options: WorkloadOptions): WorkRequest[] {
 }
 
 /** A dossier code shaped like the one-stop systems' (H<province>.<unit>-<yymmdd>-<number>). */
-function dossierId(client: number, seed: string | number, n: number): string {
+function dossierId(caseKey: number, seed: string | number, caseNumber: number): string {
   const tag = createHash('sha256').update(String(seed)).digest('hex').slice(0, 6).toUpperCase();
-  return `H${String(client + 10)}.${tag}-251201-${String(n).padStart(6, '0')}`;
+  return `H${String(caseKey + 10)}.${tag}-251201-${String(caseNumber).padStart(6, '0')}`;
 }
 
 /** The identical-request workload other published benchmarks use: one operation, one client, one dossier. */

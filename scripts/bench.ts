@@ -35,6 +35,15 @@ const positive = (name: string, raw: string): number => {
   return n;
 };
 
+const wholeMinutes = (raw: string): number => {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 2) {
+    process.stderr.write(`--memory: expected whole minutes, at least 2, got ${JSON.stringify(raw)}\n`);
+    process.exit(64);
+  }
+  return n;
+};
+
 const reportOnly = value('report-only');
 if (reportOnly !== undefined) {
   const saved = JSON.parse(await readFile(reportOnly || join(resultsDir, 'latest.json'), 'utf8')) as BenchRun;
@@ -51,7 +60,7 @@ const partial = Boolean(filter.targets || filter.backends);
 const plan = benchPlan({
   quick,
   ...(duration ? { durationSeconds: positive('duration', duration) } : {}),
-  ...(memory !== undefined ? { memoryMinutes: memory ? positive('memory', memory) : 10 } : {}),
+  ...(memory !== undefined ? { memoryMinutes: memory ? wholeMinutes(memory) : 10 } : {}),
 });
 const run = await runBench(filterPlan(plan, filter), (line) => process.stdout.write(`${line}\n`));
 await mkdir(resultsDir, { recursive: true });

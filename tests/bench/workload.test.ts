@@ -1,12 +1,13 @@
 // The day's workload: the same requests for a seed, distinct citizens from the pool with about the
 // population's share not found, the office's mix, every client with a valid agency, one well-formed
-// dossier per case naming the subjects its request reads, and the identical workload as one request.
+// dossier per case of a few requests naming every subject they read, and the identical workload as one request.
 import { describe, expect, it } from 'vitest';
 import { dossierFor } from '../../bench/dossiers.ts';
 import { median, verdict } from '../../bench/memory.ts';
 import {
   BENCH_CLIENTS,
   buildWorkload,
+  CASE_REQUESTS,
   identicalWorkload,
   kindCounts,
   prepare,
@@ -44,30 +45,38 @@ describe("the day's workload", () => {
     expect(sorted.at(-1)?.[0]).toBe('issueResult');
   });
 
-  it('comes from every client system, each with a valid agency, one dossier per case', () => {
+  it('comes from every client system, each with a valid agency, a few requests per case', () => {
     const clients = new Set(day.map((r) => r.client));
     expect(clients.size).toBe(BENCH_CLIENTS.length);
     for (const c of BENCH_CLIENTS) expect(isAgencyCode(c.agency)).toBe(true);
-    expect(new Set(day.map((r) => r.dossier)).size).toBe(day.length);
-    for (const r of day) expect(isDossierId(r.dossier)).toBe(true);
+    const cases = Map.groupBy(day, (r) => r.dossier);
+    expect(cases.size).toBeGreaterThanOrEqual(day.length / CASE_REQUESTS);
+    for (const [dossier, requests] of cases) {
+      expect(isDossierId(dossier)).toBe(true);
+      expect(requests.length).toBeLessThanOrEqual(CASE_REQUESTS);
+      // One client and one procedure per dossier.
+      expect(new Set(requests.map((r) => `${r.client} ${r.procedure}`)).size).toBe(1);
+    }
   });
 
-  it('files a dossier naming the applicant and every subject the request reads, for the client’s agency', () => {
-    for (const request of day.slice(0, 200)) {
-      const dossier = dossierFor(request, '2026-12-01');
-      expect(dossier.maCoQuan).toBe(BENCH_CLIENTS[request.client]?.agency);
-      expect(dossier.maTTHC).toBe(request.procedure);
+  it('files a dossier per case naming the applicant and every subject its requests read, for the client’s agency', () => {
+    for (const requests of [...Map.groupBy(day, (r) => r.dossier).values()].slice(0, 100)) {
+      const dossier = dossierFor(requests, '2026-12-01');
+      expect(dossier.maCoQuan).toBe(BENCH_CLIENTS[requests[0]!.client]?.agency);
+      expect(dossier.maTTHC).toBe(requests[0]!.procedure);
       expect(['CONG_DAN', 'DOANH_NGHIEP']).toContain(dossier.chuHoSo?.loai);
       const listed = [dossier.chuHoSo, ...dossier.doiTuongLienQuan].map((s) => s?.ma);
-      const variables = (JSON.parse(request.body) as { variables: Record<string, unknown> }).variables;
-      const roots = [
-        variables['id'],
-        variables['code'],
-        variables['serial'],
-        ...((variables['ids'] as string[]) ?? []),
-      ];
-      for (const root of roots.filter((v): v is string => typeof v === 'string'))
-        expect(listed).toContain(root);
+      for (const request of requests) {
+        const variables = (JSON.parse(request.body) as { variables: Record<string, unknown> }).variables;
+        const roots = [
+          variables['id'],
+          variables['code'],
+          variables['serial'],
+          ...((variables['ids'] as string[]) ?? []),
+        ];
+        for (const root of roots.filter((v): v is string => typeof v === 'string'))
+          expect(listed).toContain(root);
+      }
     }
   });
 
