@@ -30,7 +30,14 @@ import {
   type TargetSpec,
   withWorkers,
 } from './targets.ts';
-import { buildWorkload, identicalWorkload, kindCounts, type WorkKind, type WorkRequest } from './workload.ts';
+import {
+  BENCH_CLIENTS,
+  buildWorkload,
+  identicalWorkload,
+  kindCounts,
+  type WorkKind,
+  type WorkRequest,
+} from './workload.ts';
 
 export interface PlanEntry {
   readonly target: TargetSpec;
@@ -285,7 +292,7 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void): Pr
     workload: {
       ...plan.workload,
       mix: mix ?? kindCounts([]),
-      clients: (await keys.freshTokens()).clients.length,
+      clients: BENCH_CLIENTS.length,
     },
     sloMs: plan.sloMs,
     rateSteps: plan.rateSteps,
