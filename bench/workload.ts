@@ -148,7 +148,8 @@ export function buildWorkload(options: WorkloadOptions): WorkRequest[] {
     // A case is a dossier an officer works on: up to CASE_REQUESTS of the client's requests under
     // one procedure in a row (a dossier is for one procedure).
     const caseKey = kind === 'issueResult' ? client + BENCH_CLIENTS.length : client;
-    const sent = (perCase[caseKey] = (perCase[caseKey] ?? 0) + 1) - 1;
+    const sent = perCase[caseKey] ?? 0;
+    perCase[caseKey] = sent + 1;
     const dossier = dossierId(caseKey, options.seed, Math.floor(sent / CASE_REQUESTS));
     const request = (
       kind: WorkKind,
