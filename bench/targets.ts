@@ -124,7 +124,7 @@ export async function startTarget(
   const kind = spec.kind;
   const workers = spec.workers ?? 1;
   let args: string[];
-  let env: NodeJS.ProcessEnv = {};
+  let env: NodeJS.ProcessEnv;
   if (spec.kind === 'lienthong') {
     args = ['gateway/src/main.ts'];
     env = {
@@ -156,10 +156,9 @@ export async function startTarget(
     };
   } else {
     args = [spec.kind === 'apollo-gateway' ? 'bench/peers/apolloGateway.ts' : 'bench/peers/hiveGateway.ts'];
-    if (spec.kind === 'hive-router') env = { HIVE_ROUTER_RUNTIME: '1' };
     env = {
-      ...env,
       ...baseEnv(),
+      HIVE_ROUTER_RUNTIME: spec.kind === 'hive-router' ? '1' : '0',
       PORT: String(port),
       SUPERGRAPH_FILE: files.strippedSupergraphFile,
       SUBGRAPH_URLS: subgraphUrls,
