@@ -159,6 +159,8 @@ export async function startTarget(
     env = {
       ...baseEnv(),
       HIVE_ROUTER_RUNTIME: spec.kind === 'hive-router' ? '1' : '0',
+      // Production mode, as both projects recommend for serving (no development landing pages).
+      NODE_ENV: 'production',
       PORT: String(port),
       SUPERGRAPH_FILE: files.strippedSupergraphFile,
       SUBGRAPH_URLS: subgraphUrls,
