@@ -28,6 +28,8 @@ export interface BackendSpec {
 export interface Backends extends AsyncDisposable {
   readonly spec: BackendSpec;
   readonly subgraphUrls: Readonly<Record<Source, string>>;
+  /** The one-stop system mock's base URL when the mocks serve it (`onestop`), else undefined. */
+  readonly onestopUrl: string | undefined;
   /** Upstream /api/ requests served by all mocks since the last reset. */
   upstreamRequests(): Promise<number>;
   resetUpstream(): Promise<void>;
@@ -35,6 +37,8 @@ export interface Backends extends AsyncDisposable {
   subgraphRequests(): Promise<number>;
   /** Redis commands processed since start (INFO commandstats), or undefined without Redis. */
   redisCommands(): Promise<number | undefined>;
+  /** Record cache lookups of the five subgraphs since start (their lienthong_cache_requests_total). */
+  cacheLookups(): Promise<{ hits: number; misses: number }>;
 }
 
 export async function startBackends(spec: BackendSpec, keys: BenchKeys, logDir: string): Promise<Backends> {
@@ -80,6 +84,7 @@ export async function startBackends(spec: BackendSpec, keys: BenchKeys, logDir: 
     await writeFile(registryKeyFile, JSON.stringify(await generateSigningJwk('EdDSA', 'bench-registry')));
     const mockPorts = {} as Record<Source, number>;
     for (const source of SOURCES) mockPorts[source] = await freePort();
+    const onestopPort = await freePort();
     const mocks: BenchProcess = await startProcess({
       name: `${spec.name}-mocks`,
       args: ['mocks/main.ts', 'all'],
@@ -90,6 +95,7 @@ export async function startBackends(spec: BackendSpec, keys: BenchKeys, logDir: 
         MOCK_JITTER_MS: String(spec.jitterMs),
         RESULTS_REGISTRY_KEY_FILE: registryKeyFile,
         ...Object.fromEntries(SOURCES.map((s) => [mockPortVar(s), String(mockPorts[s])])),
+        ONESTOP_MOCK_PORT: String(onestopPort),
       },
       logDir,
       readyUrls: SOURCES.map((s) => `http://127.0.0.1:${mockPorts[s]}/readyz`),
@@ -128,9 +134,15 @@ export async function startBackends(spec: BackendSpec, keys: BenchKeys, logDir: 
         method,
         headers: { authorization: `Bearer ${UPSTREAM_API_KEY}` },
       });
+    // The one-stop system (dossiers) is a mock of its own where the mocks have it.
+    const onestopUrl = `http://127.0.0.1:${onestopPort}`;
+    const onestop = await fetch(`${onestopUrl}/readyz`, { signal: AbortSignal.timeout(2_000) })
+      .then((r) => r.ok)
+      .catch(() => false);
     return {
       spec,
       subgraphUrls,
+      onestopUrl: onestop ? onestopUrl : undefined,
       upstreamRequests: async () => {
         let total = 0;
         for (const source of SOURCES) {
@@ -150,6 +162,19 @@ export async function startBackends(spec: BackendSpec, keys: BenchKeys, logDir: 
             total += Number(match[1]);
         }
         return total;
+      },
+      cacheLookups: async () => {
+        const counts = { hits: 0, misses: 0 };
+        for (const source of SOURCES) {
+          const text = await (await fetch(new URL('/metrics', subgraphUrls[source]))).text();
+          for (const match of text.matchAll(
+            /^lienthong_cache_requests_total\{[^}]*result="(hit|miss)"[^}]*\} (\d+)/gm,
+          )) {
+            if (match[1] === 'hit') counts.hits += Number(match[2]);
+            else counts.misses += Number(match[2]);
+          }
+        }
+        return counts;
       },
       redisCommands: async () => (redis ? commandCount(await redis.info('commandstats')) : undefined),
       [Symbol.asyncDispose]: stopAll,

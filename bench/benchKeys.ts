@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type JWK, SignJWT } from 'jose';
 import { generateSigningJwk, type SigningKey, signingKeyFromJwk, toJwks } from '../lib/keys.ts';
+import { BENCH_CLIENTS } from './workload.ts';
 
 export const BENCH_ISSUER = 'https://idp.bench/lienthong';
 export const BENCH_AUDIENCE = 'lienthong';
@@ -35,8 +36,14 @@ export interface BenchKeys {
   /** Redis cache settings (32-byte keys) for subgraphs started with Redis. */
   readonly cacheEncryptionKeys: string;
   readonly cacheIdHashKey: string;
-  /** A client token valid for the whole run (the gateways' default max token age is 1 h). */
+  /** A client token for the identical-request workload, valid for 50 minutes. */
   readonly clientToken: string;
+  /**
+   * Tokens signed now, valid for 50 minutes (the gateways refuse tokens older than 1 h, and a full
+   * run is longer): one for the identical-request workload and one per client system of the
+   * workload (BENCH_CLIENTS, same order), with its agency and officer.
+   */
+  freshTokens(): Promise<{ readonly single: string; readonly clients: readonly string[] }>;
 }
 
 export async function createBenchKeys(dir: string): Promise<BenchKeys> {
@@ -59,15 +66,28 @@ export async function createBenchKeys(dir: string): Promise<BenchKeys> {
   await writeFile(files.internalJwks, JSON.stringify(toJwks([internalKey.publicJwk])));
   await writeFile(files.attestation, JSON.stringify(await generateSigningJwk('EdDSA', 'bench-attestation')));
   await writeFile(files.audit, JSON.stringify(await generateSigningJwk('EdDSA', 'bench-audit')));
-  const now = Math.floor(Date.now() / 1000);
-  const clientToken = await new SignJWT({ scope: READ_SCOPES.join(' ') })
-    .setProtectedHeader({ alg: client.alg, kid: client.kid, typ: 'at+jwt' })
-    .setIssuer(BENCH_ISSUER)
-    .setAudience(BENCH_AUDIENCE)
-    .setSubject('bench.client')
-    .setIssuedAt(now)
-    .setExpirationTime(now + 3_000)
-    .sign(client.privateKey);
+  const sign = (subject: string, claims: Record<string, string>, now = Math.floor(Date.now() / 1000)) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: client.alg, kid: client.kid, typ: 'at+jwt' })
+      .setIssuer(BENCH_ISSUER)
+      .setAudience(BENCH_AUDIENCE)
+      .setSubject(subject)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 3_000)
+      .sign(client.privateKey);
+  const freshTokens = async () => ({
+    single: await sign('bench.client', { scope: READ_SCOPES.join(' ') }),
+    clients: await Promise.all(
+      BENCH_CLIENTS.map((c, i) =>
+        sign(c.id, {
+          scope: [...READ_SCOPES, 'results:issue'].join(' '),
+          agency: c.agency,
+          officer: `bench-officer-${i + 1}`,
+        }),
+      ),
+    ),
+  });
+  const clientToken = (await freshTokens()).single;
   return {
     dir,
     files,
@@ -75,5 +95,6 @@ export async function createBenchKeys(dir: string): Promise<BenchKeys> {
     cacheEncryptionKeys: `b1:${randomBytes(32).toString('base64')}`,
     cacheIdHashKey: randomBytes(32).toString('base64'),
     clientToken,
+    freshTokens,
   };
 }

@@ -17,11 +17,16 @@ export function killLiveChildren(): void {
 export interface BenchProcess extends AsyncDisposable {
   readonly name: string;
   readonly pid: number;
-  /** Peak resident set size since start or the last `resetPeak`, in KiB (/proc/<pid>/status VmHWM). */
+  /**
+   * Peak resident set size since start or the last `resetPeak`, in KiB (/proc/<pid>/status VmHWM),
+   * summed over the process and its descendants (a cluster primary and its workers).
+   */
   peakRssKb(): Promise<number | undefined>;
+  /** Resident set size now, in KiB (VmRSS), summed over the process and its descendants. */
+  rssKb(): Promise<number | undefined>;
   /** Resets the peak (writing 5 to /proc/<pid>/clear_refs), so each operation gets its own. */
   resetPeak(): Promise<void>;
-  /** CPU time (user + system) the process has used since start, in ms (/proc/<pid>/stat). */
+  /** CPU time (user + system) the process and its descendants have used, in ms (/proc/<pid>/stat). */
   cpuMs(): Promise<number | undefined>;
   stop(): Promise<void>;
 }
@@ -76,34 +81,73 @@ export async function startProcess(options: StartOptions): Promise<BenchProcess>
     await stop();
     throw error;
   }
+  const status = (field: 'VmHWM' | 'VmRSS') => async () => {
+    let total: number | undefined;
+    for (const each of await processTree(pid)) {
+      const kb = await statusKb(each, field);
+      if (kb !== undefined) total = (total ?? 0) + kb;
+    }
+    return total;
+  };
   return {
     name: options.name,
     pid,
-    peakRssKb: async () => {
-      try {
-        const status = await readFile(`/proc/${pid}/status`, 'utf8');
-        const match = /^VmHWM:\s+(\d+) kB/m.exec(status);
-        return match ? Number(match[1]) : undefined;
-      } catch {
-        return undefined;
-      }
-    },
+    peakRssKb: status('VmHWM'),
+    rssKb: status('VmRSS'),
     resetPeak: async () => {
-      await writeFile(`/proc/${pid}/clear_refs`, '5').catch(() => {});
+      for (const each of await processTree(pid)) {
+        await writeFile(`/proc/${each}/clear_refs`, '5').catch(() => {});
+      }
     },
     cpuMs: async () => {
-      try {
-        // Fields after the parenthesized command: utime and stime are the 12th and 13th, in ticks of 10 ms.
-        const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return (Number(fields[11]) + Number(fields[12])) * 10;
-      } catch {
-        return undefined;
+      let total: number | undefined;
+      for (const each of await processTree(pid)) {
+        const ms = await cpuMsOf(each);
+        if (ms !== undefined) total = (total ?? 0) + ms;
       }
+      return total;
     },
     stop,
     [Symbol.asyncDispose]: stop,
   };
+}
+
+/** The process and its descendants, from /proc/<pid>/task/<tid>/children. */
+async function processTree(root: number): Promise<number[]> {
+  const out: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    const pid = queue.shift()!;
+    out.push(pid);
+    try {
+      const text = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8');
+      for (const child of text.trim().split(/\s+/)) if (child) queue.push(Number(child));
+    } catch {
+      // gone, or no children file
+    }
+  }
+  return out;
+}
+
+async function statusKb(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number | undefined> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function cpuMsOf(pid: number): Promise<number | undefined> {
+  try {
+    // Fields after the parenthesized command: utime and stime are the 12th and 13th, in ticks of 10 ms.
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 async function isOk(url: string): Promise<boolean> {

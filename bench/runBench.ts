@@ -1,44 +1,73 @@
-// The benchmark plan and its run: for each backend configuration (mocks + subgraphs started once),
-// each gateway in turn over the same subgraphs, each operation at a fixed concurrency, then the main
-// three gateways again at a fixed arrival rate for latency.
+// The benchmark plan and its run. For each backend configuration (mocks + subgraphs started once),
+// each gateway in turn over the same subgraphs, driven with the day's workload (bench/workload.ts):
+// closed loop on ids the caches have not seen (cold), the same requests again (warm), then open loop
+// at rising constant arrival rates until p99 passes the SLO; the identical-request workload as one
+// labelled row; lienthong with one feature off to price it; 1 and 2 gateway workers; and, as an
+// option, RSS per minute over a long open-loop run at 60% of lienthong's capacity.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { stripSecurityFeatures } from '../gateway/src/operation/supergraphSecurity.ts';
-import { type BackendSpec, startBackends } from './backends.ts';
-import { createBenchKeys } from './benchKeys.ts';
-import { type LoadSettings, type Measurement, measure } from './measure.ts';
-import { type BenchOperation, OPERATIONS } from './operations.ts';
+import { FIXTURES } from '../mocks/fixtures.ts';
+import { type BackendSpec, type Backends, startBackends } from './backends.ts';
+import { type BenchKeys, createBenchKeys } from './benchKeys.ts';
+import { captureWork } from './direct.ts';
+import { fileDossiers } from './dossiers.ts';
+import { type LoadSettings, type Measurement, measure, type Phase, type WorkloadFile } from './measure.ts';
+import { type MemoryResult, memoryRun } from './memory.ts';
 import {
   APOLLO,
   FEATURE_OFF,
   HIVE,
+  HIVE_ROUTER,
   LIENTHONG_FULL,
+  PHYSICAL_LIMIT,
+  PURPOSE_DECLARED,
+  type StartedTarget,
   startTarget,
   type TargetFiles,
   type TargetSpec,
+  withWorkers,
 } from './targets.ts';
+import {
+  BENCH_CLIENTS,
+  buildWorkload,
+  identicalWorkload,
+  kindCounts,
+  type WorkKind,
+  type WorkRequest,
+} from './workload.ts';
+
+export interface PlanEntry {
+  readonly target: TargetSpec;
+  readonly phases: readonly Phase[];
+}
 
 export interface BenchPlan {
   readonly quick: boolean;
-  readonly backends: readonly {
-    spec: BackendSpec;
-    targets: readonly TargetSpec[];
-    operations: readonly BenchOperation[];
-  }[];
+  readonly backends: readonly { spec: BackendSpec; entries: readonly PlanEntry[] }[];
   readonly load: LoadSettings;
-  /** Fixed-arrival-rate runs: this share of the slowest main gateway's closed-loop throughput. */
-  readonly rateShare: number;
+  /**
+   * Distinct citizens each workload draws from, requests per workload file, and requests captured
+   * for the physical limit (the direct run goes round them again when it sends more).
+   */
+  readonly workload: { readonly poolSize: number; readonly requests: number; readonly captured: number };
+  /** The latency objective of the open-loop search: p99 at most this. */
+  readonly sloMs: number;
+  /** Open-loop arrival rates tried, as shares of the gateway's own cold closed-loop throughput. */
+  readonly rateSteps: readonly number[];
+  /** RSS per minute of lienthong over a long open-loop run (`--memory`); absent: not run. */
+  readonly memory?: { readonly minutes: number; readonly share: number };
 }
 
 const ENGINE: BackendSpec = {
   name: 'engine',
-  title: 'no upstream latency, in-process record cache',
+  title: 'no upstream latency, in-process record cache of 200 000 entries',
   delayMs: 0,
   jitterMs: 0,
   redis: false,
-  cacheEntries: 10_000,
+  cacheEntries: 200_000,
 };
 const REDIS: BackendSpec = {
   name: 'redis',
@@ -46,7 +75,7 @@ const REDIS: BackendSpec = {
   delayMs: 0,
   jitterMs: 0,
   redis: true,
-  cacheEntries: 10_000,
+  cacheEntries: 200_000,
 };
 const LATENCY: BackendSpec = {
   name: 'latency',
@@ -57,50 +86,82 @@ const LATENCY: BackendSpec = {
   cacheEntries: 1,
 };
 
-const MAIN: readonly TargetSpec[] = [LIENTHONG_FULL, APOLLO, HIVE];
+export const MAIN: readonly TargetSpec[] = [LIENTHONG_FULL, APOLLO, HIVE, HIVE_ROUTER];
+const ALL_PHASES: readonly Phase[] = ['cold', 'warm', 'rate', 'identical'];
 
-/** Narrows a plan to some targets, operations or backends (`--targets=a,b --ops=… --backends=…`). */
+/** Narrows a plan to some targets or backends (`--targets=a,b --backends=…`). */
 export interface PlanFilter {
   readonly targets?: readonly string[];
-  readonly operations?: readonly string[];
   readonly backends?: readonly string[];
 }
 
 export function filterPlan(plan: BenchPlan, filter: PlanFilter): BenchPlan {
-  const keep = <T extends { name: string }>(list: readonly T[], names?: readonly string[]) =>
-    names ? list.filter((x) => names.includes(x.name)) : list;
   return {
     ...plan,
     backends: plan.backends
       .filter((b) => !filter.backends || filter.backends.includes(b.spec.name))
       .map((b) => ({
         ...b,
-        targets: keep(b.targets, filter.targets),
-        operations: keep(b.operations, filter.operations),
+        entries: b.entries.filter((e) => !filter.targets || filter.targets.includes(e.target.name)),
       })),
   };
 }
 
-export function benchPlan(quick: boolean): BenchPlan {
+export interface PlanOptions {
+  readonly quick: boolean;
+  /** Seconds of each measured run (default 8, quick 2). */
+  readonly durationSeconds?: number;
+  /** Minutes of the memory run; absent: no memory run. */
+  readonly memoryMinutes?: number;
+}
+
+export function benchPlan(options: PlanOptions | boolean): BenchPlan {
+  const { quick, durationSeconds, memoryMinutes } =
+    typeof options === 'boolean' ? { quick: options } : options;
+  const memory = memoryMinutes ? { memory: { minutes: memoryMinutes, share: 0.6 } } : {};
   if (quick) {
-    const ops = OPERATIONS.filter((o) => o.name === 'fullProfile' || o.name === 'largeResponse');
     return {
       quick,
-      backends: [{ spec: ENGINE, targets: MAIN, operations: ops }],
-      load: { connections: 20, warmupSeconds: 1, durationSeconds: 3 },
-      rateShare: 0.5,
+      backends: [
+        {
+          spec: ENGINE,
+          entries: [
+            ...MAIN.map((target) => ({ target, phases: ['cold', 'rate'] as const })),
+            { target: PHYSICAL_LIMIT, phases: ['cold'] as const },
+          ],
+        },
+      ],
+      load: { connections: 16, warmupSeconds: 1, durationSeconds: durationSeconds ?? 2 },
+      workload: { poolSize: 2_000, requests: 3_000, captured: 300 },
+      sloMs: 250,
+      rateSteps: [0.5, 1],
+      ...memory,
     };
   }
+  const scaling = [LIENTHONG_FULL, APOLLO, HIVE].map((t) => ({
+    target: withWorkers(t, 2),
+    phases: ['cold'] as const,
+  }));
   return {
     quick,
     backends: [
-      { spec: ENGINE, targets: [...MAIN, ...FEATURE_OFF], operations: OPERATIONS },
-      // The enterprise operation is left to the engine backend: it keeps the full run near 15 minutes.
-      { spec: REDIS, targets: MAIN, operations: OPERATIONS.filter((o) => o.name !== 'enterprise') },
-      { spec: LATENCY, targets: MAIN, operations: OPERATIONS.filter((o) => o.name !== 'enterprise') },
+      {
+        spec: ENGINE,
+        entries: [
+          ...MAIN.map((target) => ({ target, phases: ALL_PHASES })),
+          { target: PHYSICAL_LIMIT, phases: ['cold', 'warm'] as const },
+          ...[...FEATURE_OFF, PURPOSE_DECLARED].map((target) => ({ target, phases: ['cold'] as const })),
+          ...scaling,
+        ],
+      },
+      { spec: LATENCY, entries: MAIN.map((target) => ({ target, phases: ['cold', 'rate'] as const })) },
+      { spec: REDIS, entries: MAIN.map((target) => ({ target, phases: ['cold', 'warm'] as const })) },
     ],
-    load: { connections: 50, warmupSeconds: 2, durationSeconds: 8 },
-    rateShare: 0.6,
+    load: { connections: 50, warmupSeconds: 2, durationSeconds: durationSeconds ?? 8 },
+    workload: { poolSize: 20_000, requests: 20_000, captured: 4_000 },
+    sloMs: 250,
+    rateSteps: [0.4, 0.6, 0.8, 0.9, 1, 1.1, 1.25],
+    ...memory,
   };
 }
 
@@ -116,11 +177,30 @@ export interface BenchRun {
     node: string;
   };
   readonly load: LoadSettings;
-  readonly rateShare: number;
+  readonly workload: BenchPlan['workload'] & {
+    /** Requests per kind in one workload file (the first built). */
+    readonly mix: Record<WorkKind, number>;
+    readonly clients: number;
+  };
+  readonly sloMs: number;
+  readonly rateSteps: readonly number[];
+  readonly purposeVerification: 'enforce' | 'declared';
   readonly backends: readonly BackendSpec[];
   readonly targets: readonly TargetSpec[];
   readonly auditStore: string;
   readonly measurements: readonly Measurement[];
+  readonly memory?: MemoryResult;
+}
+
+interface RunContext {
+  readonly plan: BenchPlan;
+  readonly dir: string;
+  readonly files: TargetFiles;
+  readonly keys: BenchKeys;
+  readonly backends: Backends;
+  readonly log: (line: string) => void;
+  readonly measurements: Measurement[];
+  mix?: Record<WorkKind, number>;
 }
 
 export async function runBench(plan: BenchPlan, log: (line: string) => void): Promise<BenchRun> {
@@ -137,47 +217,59 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void): Pr
     stripSecurityFeatures(await readFile(join(process.cwd(), 'schema', 'supergraph.graphql'), 'utf8')),
   );
   const database = await createAuditDatabase();
-  const files: TargetFiles = {
-    keys,
-    strippedSupergraphFile,
-    logDir,
-    auditDataDir: join(dir, 'audit'),
-    ...(database ? { auditDatabaseUrl: database.url } : {}),
-  };
   const measurements: Measurement[] = [];
+  let purposeVerification: BenchRun['purposeVerification'] = 'declared';
+  let mix: Record<WorkKind, number> | undefined;
+  let memory: MemoryResult | undefined;
   try {
-    for (const { spec, targets, operations } of plan.backends) {
+    for (const { spec, entries } of plan.backends) {
       await using backends = await startBackends(spec, keys, logDir);
-      log(`backend ${spec.name}: ${spec.title}`);
-      for (const targetSpec of targets) {
-        await using target = await startTarget(targetSpec, backends, files);
-        for (const operation of operations) {
-          const m = await measure(target, backends, operation, keys.clientToken, plan.load);
-          measurements.push(m);
-          log(line(m));
+      if (backends.onestopUrl) purposeVerification = 'enforce';
+      log(`backend ${spec.name}: ${spec.title}; purpose ${backends.onestopUrl ? 'enforced' : 'declared'}`);
+      const files: TargetFiles = {
+        keys,
+        strippedSupergraphFile,
+        logDir,
+        auditDataDir: join(dir, 'audit'),
+        ...(database ? { auditDatabaseUrl: database.url } : {}),
+        ...(backends.onestopUrl ? { onestopUrl: backends.onestopUrl } : {}),
+      };
+      const context: RunContext = { plan, dir, files, keys, backends, log, measurements };
+      for (const entry of entries) {
+        if (entry.target.kind === 'direct') {
+          await measurePhysicalLimit(context, entry.phases);
+          continue;
         }
+        if (entry.target === PURPOSE_DECLARED && !backends.onestopUrl) {
+          log(`${entry.target.name}: skipped, purpose is declared anyway (no one-stop system answers)`);
+          continue;
+        }
+        // Several workers share no in-process audit store: they need the PostgreSQL one.
+        if ((entry.target.workers ?? 1) > 1 && entry.target.kind === 'lienthong' && !database) {
+          log(`${entry.target.name}: skipped, several lienthong workers need PostgreSQL for the audit`);
+          continue;
+        }
+        await using target = await startTarget(entry.target, backends, files);
+        await measureTarget(context, target, entry.phases);
+        mix ??= context.mix;
       }
-      for (const targetSpec of targets.filter((t) => MAIN.includes(t))) {
-        await using target = await startTarget(targetSpec, backends, files);
-        for (const operation of operations) {
-          const slowest = Math.min(
-            ...measurements
-              .filter((m) => m.backend === spec.name && m.operation === operation.name && m.mode === 'closed')
-              .filter((m) => MAIN.some((t) => t.name === m.target))
-              .map((m) => m.requestsPerSecond),
-          );
-          if (!Number.isFinite(slowest)) continue;
-          const rate = Math.max(1, Math.round(slowest * plan.rateShare));
-          const m = await measure(
+      if (plan.memory && spec.name === 'engine') {
+        const capacity = measurements.find(
+          (m) => m.backend === 'engine' && m.target === LIENTHONG_FULL.name && m.phase === 'cold',
+        )?.requestsPerSecond;
+        if (capacity) {
+          await using target = await startTarget(LIENTHONG_FULL, backends, files);
+          const rate = Math.max(1, Math.round(capacity * plan.memory.share));
+          const workload = await write(context, 'memory', 'day', dayRequests(context, 'memory'));
+          log(`memory: lienthong at ${rate}/s for ${plan.memory.minutes} min`);
+          memory = await memoryRun({
             target,
-            backends,
-            operation,
-            keys.clientToken,
-            { ...plan.load, warmupSeconds: 1 },
+            workload,
+            tokens: (await keys.freshTokens()).clients,
             rate,
-          );
-          measurements.push(m);
-          log(line(m));
+            minutes: plan.memory.minutes,
+            log,
+          });
         }
       }
     }
@@ -197,16 +289,170 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void): Pr
       node: process.version,
     },
     load: plan.load,
-    rateShare: plan.rateShare,
+    workload: {
+      ...plan.workload,
+      mix: mix ?? kindCounts([]),
+      clients: BENCH_CLIENTS.length,
+    },
+    sloMs: plan.sloMs,
+    rateSteps: plan.rateSteps,
+    purposeVerification,
     backends: plan.backends.map((b) => b.spec),
-    targets: [...new Map(plan.backends.flatMap((b) => b.targets).map((t) => [t.name, t])).values()],
+    targets: [
+      ...new Map(plan.backends.flatMap((b) => b.entries.map((e) => [e.target.name, e.target]))).values(),
+    ],
     auditStore: database ? 'PostgreSQL (local, database of the run)' : 'PGlite (embedded)',
     measurements,
+    ...(memory ? { memory } : {}),
   };
 }
 
+/** A day's requests on a pool of citizens of their own (ids the caches have not seen). */
+function dayRequests(context: RunContext, seed: string, requests?: number): WorkRequest[] {
+  const day = buildWorkload({
+    poolSize: context.plan.workload.poolSize,
+    requests: requests ?? context.plan.workload.requests,
+    seed: `${context.backends.spec.name}-${seed}`,
+  });
+  context.mix ??= kindCounts(day);
+  return day;
+}
+
+async function write(
+  context: RunContext,
+  seed: string,
+  name: WorkloadFile['name'],
+  requests: WorkRequest[],
+): Promise<WorkloadFile> {
+  if (context.backends.onestopUrl) await fileDossiers(context.backends.onestopUrl, requests);
+  const file = join(context.dir, `workload-${context.backends.spec.name}-${seed}.json`);
+  await writeFile(file, JSON.stringify(requests));
+  return { name, file, requests };
+}
+
+async function measureTarget(context: RunContext, target: StartedTarget, phases: readonly Phase[]) {
+  const { plan, keys, backends, log, measurements } = context;
+  const name = target.spec.name;
+  const record = (m: Measurement) => {
+    measurements.push(m);
+    log(line(m));
+    return m;
+  };
+  // The warm-up runs on ids of its own pool, placed after the day's requests in the same file.
+  const day = dayRequests(context, `${name}-day`);
+  const warmup = buildWorkload({
+    poolSize: 2_000,
+    requests: 2_000,
+    seed: `${backends.spec.name}-${name}-warmup`,
+  });
+  const dayFile = await write(context, `${name}-day`, 'day', [...day, ...warmup]);
+  const base = { target, backends, settings: plan.load };
+  let cold: Measurement | undefined;
+  if (phases.includes('cold')) {
+    cold = record(
+      await measure({
+        ...base,
+        workload: dayFile,
+        tokens: (await keys.freshTokens()).clients,
+        phase: 'cold',
+        offset: 0,
+        warmupOffset: day.length,
+      }),
+    );
+  }
+  if (phases.includes('warm') && cold) {
+    // The requests the cold run sent, again in the same order (and round again if the run is
+    // faster): their records are now in the cache.
+    const sent = await write(context, `${name}-warm`, 'day', day.slice(0, Math.max(1, cold.sent)));
+    record(
+      await measure({
+        ...base,
+        settings: { ...plan.load, warmupSeconds: 0 },
+        workload: sent,
+        tokens: (await keys.freshTokens()).clients,
+        phase: 'warm',
+        offset: 0,
+      }),
+    );
+  }
+  if (phases.includes('rate') && cold && cold.requestsPerSecond > 0) {
+    for (const [step, share] of plan.rateSteps.entries()) {
+      const rate = Math.max(1, Math.round(cold.requestsPerSecond * share));
+      const seed = `${name}-rate-${step}`;
+      const stepFile = await write(context, seed, 'day', dayRequests(context, seed));
+      const m = record(
+        await measure({
+          ...base,
+          settings: { ...plan.load, warmupSeconds: 0 },
+          workload: stepFile,
+          tokens: (await keys.freshTokens()).clients,
+          phase: 'rate',
+          offset: 0,
+          rate,
+        }),
+      );
+      if (!sustained(m, plan.sloMs)) break;
+    }
+  }
+  if (phases.includes('identical')) {
+    const same = await write(context, `${name}-identical`, 'identical', identicalWorkload(FIXTURES.husband));
+    record(
+      await measure({
+        ...base,
+        workload: same,
+        tokens: [(await keys.freshTokens()).single],
+        phase: 'identical',
+        offset: 0,
+      }),
+    );
+  }
+}
+
+/**
+ * The physical limit: bare @apollo/gateway's subgraph requests for a day's requests, captured on
+ * backends of their own (so the ids are cold here), then sent straight to these subgraphs.
+ */
+async function measurePhysicalLimit(context: RunContext, phases: readonly Phase[]) {
+  const { plan, keys, backends, files, log, measurements } = context;
+  const day = dayRequests(context, 'physical-limit-day', plan.workload.captured);
+  const captureFile = join(context.dir, `captured-${backends.spec.name}.jsonl`);
+  {
+    await using side = await startBackends(backends.spec, keys, files.logDir);
+    await using apollo = await startTarget(APOLLO, side, { ...files, captureFile });
+    const captured = await captureWork(
+      apollo.graphqlUrl,
+      day,
+      (await keys.freshTokens()).clients,
+      captureFile,
+    );
+    log(`physical limit: captured the subgraph requests of ${captured} requests`);
+  }
+  const target = { spec: PHYSICAL_LIMIT, graphqlUrl: backends.subgraphUrls.population, workers: 0 };
+  const direct = { subgraphUrls: backends.subgraphUrls, internalKeyFile: keys.files.internal };
+  for (const phase of phases.filter((p) => p === 'cold' || p === 'warm')) {
+    const m = await measure({
+      target,
+      backends,
+      workload: { name: 'day', file: captureFile, requests: day },
+      tokens: [],
+      phase,
+      // Nothing of a gateway's to warm up: the cold run starts on ids never read.
+      settings: { ...plan.load, warmupSeconds: 0 },
+      offset: 0,
+      direct,
+    });
+    measurements.push(m);
+    log(line(m));
+  }
+}
+
+/** An open-loop step is sustained when every request was answered with 2xx and p99 is within the SLO. */
+export function sustained(m: Measurement, sloMs: number): boolean {
+  return m.non2xx === 0 && m.errors === 0 && m.timeouts === 0 && m.p99Ms <= sloMs;
+}
+
 function line(m: Measurement): string {
-  return `${m.backend} ${m.target} ${m.operation} ${m.mode}${m.overallRate ? `@${m.overallRate}` : ''}: ${m.requestsPerSecond} req/s p50 ${m.p50Ms} p95 ${m.p95Ms} p99 ${m.p99Ms} ms, errors ${m.non2xx + m.errors}, rss ${m.peakRssMb} MB, subgraph/req ${m.subgraphPerRequest}, upstream/req ${m.upstreamPerRequest}, redis/req ${m.redisPerRequest ?? '-'}, gateway cpu ms/req ${m.gatewayCpuMsPerRequest ?? '-'}${m.check.ok ? '' : `, CHECK FAILED: ${m.check.problem}`}`;
+  return `${m.backend} ${m.target} ${m.workload}/${m.phase}${m.targetRate ? `@${m.targetRate}/s` : ''}: ${m.requestsPerSecond} req/s p50 ${m.p50Ms} p90 ${m.p90Ms} p99 ${m.p99Ms} ms, sent ${m.sent}, graphql errors ${m.graphqlErrors} ${JSON.stringify(m.graphqlErrorCodes)}, failures ${m.non2xx + m.errors + m.timeouts}, rss ${m.peakRssMb} MB, subgraph/req ${m.subgraphPerRequest}, upstream/req ${m.upstreamPerRequest}, cache hit ${m.cacheHitRate ?? '-'}, gateway cpu ms/req ${m.gatewayCpuMsPerRequest ?? '-'}${m.check.ok ? '' : `, CHECK FAILED: ${m.check.problem}`}`;
 }
 
 /** A database of the run's own on the local PostgreSQL, if there is one; else the audit uses PGlite. */

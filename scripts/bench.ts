@@ -1,9 +1,12 @@
-// `npm run bench`: lienthong side by side with bare @apollo/gateway and Hive Gateway over the same
-// subgraphs; writes BENCHMARKS.md and bench/results/latest.json. `npm run bench -- --quick`: a short
-// smoke run (CI checks that it runs, never its figures) written to bench/results/quick.json only.
-// --targets=, --ops=, --backends= (comma lists) narrow a run, written to bench/results/partial.json;
+// `npm run bench`: lienthong side by side with bare @apollo/gateway, Hive Gateway and Hive Gateway on
+// the Rust query planner over the same subgraphs, on the day's workload (bench/workload.ts); writes
+// BENCHMARKS.md and bench/results/latest.json. About 20 minutes with the default 8 s runs.
+// --quick: a short smoke run (CI checks that it runs, never its figures) written to
+// bench/results/quick.json only. --duration=<s>: seconds of each measured run (default 8, quick 2).
+// --memory[=<minutes>]: also the memory run (default 10 minutes at 60% of lienthong's capacity).
+// --targets=, --backends= (comma lists) narrow a run, written to bench/results/partial.json;
 // BENCH_CPU_PROF=1 runs lienthong with --cpu-prof, BENCH_KEEP=1 keeps the logs and profiles.
-// --report-only rewrites BENCHMARKS.md from bench/results/latest.json (after editing bench/NOTES.md).
+// --report-only[=<file>] rewrites BENCHMARKS.md from bench/results/latest.json (or <file>).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { killLiveChildren } from '../bench/processes.ts';
@@ -18,21 +21,48 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 const resultsDir = join(process.cwd(), 'bench', 'results');
-if (process.argv.includes('--report-only')) {
-  const saved = JSON.parse(await readFile(join(resultsDir, 'latest.json'), 'utf8')) as BenchRun;
+const value = (name: string): string | undefined => {
+  const arg = process.argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (arg === undefined) return undefined;
+  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : '';
+};
+const positive = (name: string, raw: string): number => {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) {
+    process.stderr.write(`--${name}: expected a positive number, got ${JSON.stringify(raw)}\n`);
+    process.exit(64);
+  }
+  return n;
+};
+
+const wholeMinutes = (raw: string): number => {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 2) {
+    process.stderr.write(`--memory: expected whole minutes, at least 2, got ${JSON.stringify(raw)}\n`);
+    process.exit(64);
+  }
+  return n;
+};
+
+const reportOnly = value('report-only');
+if (reportOnly !== undefined) {
+  const saved = JSON.parse(await readFile(reportOnly || join(resultsDir, 'latest.json'), 'utf8')) as BenchRun;
   await writeFile(join(process.cwd(), 'BENCHMARKS.md'), benchmarksMarkdown(saved));
   process.exit(0);
 }
 
 const quick = process.argv.includes('--quick');
-const option = (name: string) =>
-  process.argv
-    .find((a) => a.startsWith(`--${name}=`))
-    ?.slice(name.length + 3)
-    .split(',');
-const filter = { targets: option('targets'), operations: option('ops'), backends: option('backends') };
-const partial = Boolean(filter.targets || filter.operations || filter.backends);
-const run = await runBench(filterPlan(benchPlan(quick), filter), (line) => process.stdout.write(`${line}\n`));
+const duration = value('duration');
+const memory = value('memory');
+const list = (name: string) => value(name)?.split(',');
+const filter = { targets: list('targets'), backends: list('backends') };
+const partial = Boolean(filter.targets || filter.backends);
+const plan = benchPlan({
+  quick,
+  ...(duration ? { durationSeconds: positive('duration', duration) } : {}),
+  ...(memory !== undefined ? { memoryMinutes: memory ? wholeMinutes(memory) : 10 } : {}),
+});
+const run = await runBench(filterPlan(plan, filter), (line) => process.stdout.write(`${line}\n`));
 await mkdir(resultsDir, { recursive: true });
 const json = `${JSON.stringify(run, null, 2)}\n`;
 if (quick || partial) {

@@ -2,7 +2,12 @@
 // verifying the same client token lienthong verifies. It reaches the subgraphs with the benchmark's
 // internal tokens (peerTokens.ts), set on each outgoing fetch by the subgraph's URL.
 // env: PORT, SUPERGRAPH_FILE (security features stripped), SUBGRAPH_URLS, INTERNAL_SIGNING_KEY_FILE,
-// CLIENT_PUBLIC_KEY_PEM_FILE, AUTH_ISSUER, AUTH_AUDIENCE; HIVE_JWT=0 leaves the JWT plugin out.
+// CLIENT_PUBLIC_KEY_PEM_FILE, AUTH_ISSUER, AUTH_AUDIENCE; HIVE_JWT=0 leaves the JWT plugin out;
+// HIVE_ROUTER_RUNTIME=1 plans and executes with the Rust query planner (@graphql-hive/router-runtime's
+// unifiedGraphHandler, what `hive-gateway --hive-router-runtime` does).
+// Production settings, as Hive Gateway's documentation recommends them: logging off (here) or at warn,
+// no landing page or GraphiQL, upstream request deduplication and the parse/validate/plan caches on
+// (their defaults), one process per core (the 2-worker rows).
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import {
@@ -11,6 +16,7 @@ import {
   type GatewayPlugin,
   useJWT,
 } from '@graphql-hive/gateway';
+import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { parseSubgraphUrls, startPeerTokens } from './peerTokens.ts';
 
 const urls = parseSubgraphUrls(process.env['SUBGRAPH_URLS'] ?? '');
@@ -39,6 +45,8 @@ const gateway = createGatewayRuntime({
   logging: false,
   graphqlEndpoint: '/graphql',
   landingPage: false,
+  graphiql: false,
+  ...(process.env['HIVE_ROUTER_RUNTIME'] === '1' ? { unifiedGraphHandler } : {}),
   plugins: () => [
     ...(withJwt
       ? [

@@ -19,6 +19,11 @@ describe('benchmark-only gateway settings', () => {
     expect(readGatewayConfig(base).disabledFeatures.size).toBe(0);
   });
 
+  it('switches the rate limiter off to price it', () => {
+    const config = readGatewayConfig({ ...base, LIENTHONG_BENCH: '1', BENCH_DISABLE_FEATURES: 'rateLimit' });
+    expect([...config.disabledFeatures]).toEqual(['rateLimit']);
+  });
+
   it('refuses an unknown feature name', () => {
     expect(() =>
       readGatewayConfig({ ...base, LIENTHONG_BENCH: '1', BENCH_DISABLE_FEATURES: 'auth' }),

@@ -101,7 +101,7 @@ export interface PurposeConfig {
 const DEV_ONESTOP_API_KEY = 'dev-upstream-key';
 
 /** What a benchmark may switch off to measure its cost; never outside `npm run bench`. */
-export const BENCH_FEATURES = ['audit', 'attestation', 'authorization', 'limits'] as const;
+export const BENCH_FEATURES = ['audit', 'attestation', 'authorization', 'limits', 'rateLimit'] as const;
 export type BenchFeature = (typeof BENCH_FEATURES)[number];
 
 /** "audit,attestation": a subset of BENCH_FEATURES. */

@@ -1,19 +1,33 @@
 // The benchmark harness end to end on its smallest configuration: mocks, subgraphs and lienthong as
-// processes, one operation driven for a second. Checks that it runs and measures, never the figures.
+// processes, the day's workload driven closed-loop for a second, then one open-loop step. Checks that
+// it runs and measures, never the figures.
 import { describe, expect, it } from 'vitest';
 import { benchPlan, filterPlan, runBench } from '../../bench/runBench.ts';
 
 describe('npm run bench harness', () => {
-  it('measures lienthong on one operation with a correct answer and no errors', async () => {
+  it('measures lienthong on the day’s workload, closed and open loop, with correct answers and no failures', async () => {
+    const quick = benchPlan(true);
     const plan = filterPlan(
-      { ...benchPlan(true), load: { connections: 2, warmupSeconds: 0, durationSeconds: 1 } },
-      { targets: ['lienthong'], operations: ['fullProfile'] },
+      {
+        ...quick,
+        load: { connections: 2, warmupSeconds: 0, durationSeconds: 1 },
+        workload: { poolSize: 200, requests: 300, captured: 50 },
+        rateSteps: [0.5],
+      },
+      { targets: ['lienthong'] },
     );
     const run = await runBench(plan, () => {});
-    const closed = run.measurements.find((m) => m.mode === 'closed');
-    expect(closed).toMatchObject({ target: 'lienthong', operation: 'fullProfile', non2xx: 0, errors: 0 });
-    expect(closed?.check.ok).toBe(true);
-    expect(closed?.requests).toBeGreaterThan(0);
-    expect(closed?.peakRssMb).toBeGreaterThan(0);
+    const cold = run.measurements.find((m) => m.phase === 'cold');
+    expect(cold).toMatchObject({ target: 'lienthong', workload: 'day', non2xx: 0, errors: 0, timeouts: 0 });
+    expect(cold?.check.ok).toBe(true);
+    expect(cold?.ok).toBeGreaterThan(0);
+    expect(cold?.peakRssMb).toBeGreaterThan(0);
+    expect(cold?.subgraphPerRequest).toBeGreaterThan(0);
+    // Distinct ids: the subgraphs looked records up in their cache, and most were not there yet.
+    expect(cold?.cacheHitRate).toBeLessThan(0.9);
+    const open = run.measurements.find((m) => m.phase === 'rate');
+    expect(open).toMatchObject({ mode: 'open', non2xx: 0, errors: 0, timeouts: 0 });
+    expect(open?.sent).toBeGreaterThan(0);
+    expect(run.workload.mix.profile).toBeGreaterThan(0);
   }, 90_000);
 });

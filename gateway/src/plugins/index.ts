@@ -74,7 +74,7 @@ export function gatewayPipeline(options: GatewayPipelineOptions): GatewayPipelin
   const stages: OperationStage[] = [
     ...(on('limits') ? [limitsStage(options.limits)] : []),
     ...(options.safelist ? [options.safelist] : []),
-    costBudgetStage({ limiter: options.costLimiter }),
+    ...(on('rateLimit') ? [costBudgetStage({ limiter: options.costLimiter })] : []),
     purposeStage({
       registry: options.registry,
       clients: options.clients,
@@ -98,7 +98,10 @@ export function gatewayPipeline(options: GatewayPipelineOptions): GatewayPipelin
     pipelinePlugin(stages, options.onStage),
   ];
   return {
-    admit: admission({ limiter: options.rateLimiter, maxConcurrent: options.maxConcurrent }),
+    // Switched off only to price it (`npm run bench`): then every request is admitted.
+    admit: on('rateLimit')
+      ? admission({ limiter: options.rateLimiter, maxConcurrent: options.maxConcurrent })
+      : async () => () => {},
     stages: stages.map((stage) => stage.name),
     plugins,
   };

@@ -1,0 +1,110 @@
+// BENCHMARKS.md from a run's numbers: the headline is the day's workload, never the identical-request
+// row however fast it is; the open-loop figure is the highest rate held with every request answered
+// and p99 within the SLO; a smoke run says so.
+import { describe, expect, it } from 'vitest';
+import type { Measurement } from '../../bench/measure.ts';
+import { benchmarksMarkdown, maxSustained } from '../../bench/report.ts';
+import { type BenchRun, benchPlan } from '../../bench/runBench.ts';
+import { kindCounts } from '../../bench/workload.ts';
+
+function measurement(over: Partial<Measurement>): Measurement {
+  return {
+    backend: 'engine',
+    target: 'lienthong',
+    workers: 1,
+    workload: 'day',
+    phase: 'cold',
+    mode: 'closed',
+    connections: 50,
+    sent: 1000,
+    ok: 1000,
+    graphqlErrors: 0,
+    graphqlErrorCodes: {},
+    non2xx: 0,
+    errors: 0,
+    timeouts: 0,
+    durationSeconds: 8,
+    requestsPerSecond: 100,
+    p50Ms: 10,
+    p90Ms: 20,
+    p99Ms: 30,
+    maxMs: 40,
+    bytesPerResponse: 1000,
+    nextOffset: 0,
+    check: { ok: true, bytes: 1000 },
+    peakRssMb: 200,
+    upstreamPerRequest: 3,
+    redisPerRequest: undefined,
+    subgraphPerRequest: 3,
+    gatewayCpuMsPerRequest: 5,
+    cacheHitRate: 0.05,
+    ...over,
+  };
+}
+
+const plan = benchPlan(false);
+function run(measurements: Measurement[], quick = false): BenchRun {
+  return {
+    startedAt: '2026-12-01T00:00:00.000Z',
+    finishedAt: '2026-12-01T00:20:00.000Z',
+    quick,
+    machine: {
+      cpus: 2,
+      cpuModel: 'test',
+      loadBefore: [0.1, 0.1, 0.1],
+      loadAfter: [0.2, 0.2, 0.2],
+      node: 'v24',
+    },
+    load: plan.load,
+    workload: { ...plan.workload, mix: kindCounts([]), clients: 4 },
+    sloMs: 250,
+    rateSteps: plan.rateSteps,
+    purposeVerification: 'declared',
+    backends: plan.backends.map((b) => b.spec),
+    targets: [],
+    auditStore: 'PostgreSQL',
+    measurements,
+  };
+}
+
+const headlineRow = (markdown: string, target: string) => {
+  const section = markdown.slice(
+    markdown.indexOf('## Headline'),
+    markdown.indexOf('\n## ', markdown.indexOf('## Headline') + 1),
+  );
+  return section.split('\n').find((l) => l.startsWith(`| ${target} |`));
+};
+
+describe('BENCHMARKS.md', () => {
+  it('heads with the day’s workload, never the identical-request row, which it labels as comparison only', () => {
+    const markdown = benchmarksMarkdown(
+      run([
+        measurement({ requestsPerSecond: 80 }),
+        measurement({ phase: 'identical', workload: 'identical', requestsPerSecond: 900 }),
+        measurement({ target: 'apollo-gateway', requestsPerSecond: 100 }),
+      ]),
+    );
+    expect(headlineRow(markdown, 'lienthong')).toContain('| 80 | 0.80× |');
+    expect(headlineRow(markdown, 'lienthong')).not.toContain('900');
+    expect(markdown).toContain('## For comparison only: one identical request repeated (not real traffic)');
+    expect(markdown).toContain('lienthong is behind on this workload');
+  });
+
+  it('holds the highest open-loop rate with every request answered and p99 within the SLO', () => {
+    const rows = [
+      measurement({ phase: 'rate', mode: 'open', targetRate: 40, p99Ms: 100 }),
+      measurement({ phase: 'rate', mode: 'open', targetRate: 60, p99Ms: 240 }),
+      measurement({ phase: 'rate', mode: 'open', targetRate: 80, p99Ms: 200, timeouts: 1 }),
+      measurement({ phase: 'rate', mode: 'open', targetRate: 100, p99Ms: 400 }),
+    ];
+    expect(maxSustained(rows, 'lienthong', 250)).toBe(60);
+    expect(maxSustained(rows, 'lienthong', 50)).toBeUndefined();
+    expect(headlineRow(benchmarksMarkdown(run([measurement({}), ...rows])), 'lienthong')).toContain(
+      '| 60/s |',
+    );
+  });
+
+  it('marks a smoke run as one whose figures mean nothing', () => {
+    expect(benchmarksMarkdown(run([measurement({})], true))).toContain('smoke run: figures not meaningful');
+  });
+});
