@@ -1,14 +1,19 @@
 // The example `npm start` prints: a dev token and a curl command that reads a fixture citizen from all
-// five sources in one query, with the purpose headers a one-stop system sends.
+// five sources in one query, with the purpose headers a one-stop system sends. Purpose is proven
+// (PURPOSE_VERIFICATION=enforce): the dossier is the onestop mock's fixture dossier for the family,
+// received by the commune the token's `agency` names.
 
 import { DEV_ISSUER } from '../gateway/src/config.ts';
 import { mintDevToken } from '../gateway/src/plugins/auth/devToken.ts';
 import { ensureDevKey } from '../lib/keys.ts';
+import { DOSSIER_IDS, FIXTURE_AGENCIES, fixtureDossiers } from '../mocks/dossierFixtures.ts';
 import { FIXTURES } from '../mocks/fixtures.ts';
 
-/** "Công nhận hộ nghèo, hộ cận nghèo": a commune procedure entitled to all five sources. */
-export const EXAMPLE_PROCEDURE = '1.003005';
-export const EXAMPLE_DOSSIER = 'H92.31-251121-0042';
+export const EXAMPLE_DOSSIER = DOSSIER_IDS.example;
+/** The example dossier's procedure ("Công nhận hộ nghèo, hộ cận nghèo"): entitled to all five sources. */
+export const EXAMPLE_PROCEDURE = fixtureDossiers().find((d) => d.maHoSo === EXAMPLE_DOSSIER)!.maTTHC;
+/** The commune that received the example dossier (Phường Ninh Kiều, Cần Thơ). */
+export const EXAMPLE_AGENCY = FIXTURE_AGENCIES.canThoCommune;
 export const EXAMPLE_SCOPES = 'population:read business:read insurance:read land:read results:read';
 
 export const EXAMPLE_QUERY = `query FamilyProfile($id: ID!) {
@@ -29,6 +34,7 @@ export async function exampleRequest(gatewayUrl: string): Promise<string> {
     sub: 'ubnd-cantho.motcua',
     scope: EXAMPLE_SCOPES,
     officer: 'Nguyễn Thị Hoa',
+    agency: EXAMPLE_AGENCY,
     ttlSeconds: 3600,
     issuer: DEV_ISSUER,
     audience: 'lienthong',

@@ -17,6 +17,8 @@ import {
   defaultMockPort,
   defaultSubgraphPort,
   mockPortVar,
+  MOCK_SOURCES,
+  type MockSource,
   SOURCES,
   subgraphPortVar,
   upstreamUrlVar,
@@ -44,7 +46,7 @@ const logDir = join(dataDir, 'logs');
  */
 const startTimeoutMs = Number(env['START_TIMEOUT_SECONDS'] || 120) * 1000;
 
-const mockUrl = (s: (typeof SOURCES)[number]) =>
+const mockUrl = (s: MockSource) =>
   `http://127.0.0.1:${portOf(mockPortVar(s), defaultMockPort(s))}`;
 const subgraphUrl = (s: (typeof SOURCES)[number]) =>
   `http://127.0.0.1:${portOf(subgraphPortVar(s), defaultSubgraphPort(s))}`;
@@ -56,20 +58,24 @@ env['AUDIT_DATA_DIR'] ||= join(dataDir, 'audit');
 env['SUPERGRAPH_FILE'] ||= join(ROOT, 'schema', 'supergraph.graphql');
 env['SUBGRAPH_URLS'] ||= SOURCES.map((s) => `${s}=${subgraphUrl(s)}/graphql`).join(',');
 for (const s of SOURCES) env[upstreamUrlVar(s)] ||= mockUrl(s);
+// Purpose is proven against the one-stop system's dossiers: the onestop mock here.
+env['ONESTOP_URL'] ||= mockUrl('onestop');
 // Node keeps the compiled (type-stripped) modules here: later starts skip most of the compiling.
 env['NODE_COMPILE_CACHE'] ||= join(dataDir, 'cache', 'node');
 
 /** Every port of the stack, by the variable that sets it. */
 const ports: Readonly<Record<string, number>> = Object.fromEntries([
   ['GATEWAY_PORT', portOf('GATEWAY_PORT', DEFAULT_GATEWAY_PORT)],
-  ...SOURCES.flatMap((s) => [
-    [subgraphPortVar(s), portOf(subgraphPortVar(s), defaultSubgraphPort(s))],
-    [mockPortVar(s), portOf(mockPortVar(s), defaultMockPort(s))],
-  ]),
+  ...SOURCES.map((s) => [subgraphPortVar(s), portOf(subgraphPortVar(s), defaultSubgraphPort(s))]),
+  ...MOCK_SOURCES.map((s) => [mockPortVar(s), portOf(mockPortVar(s), defaultMockPort(s))]),
 ]);
 
 const components: readonly Component[] = [
-  { name: 'mocks', args: ['mocks/main.ts', 'all'], readyUrls: SOURCES.map((s) => `${mockUrl(s)}/readyz`) },
+  {
+    name: 'mocks',
+    args: ['mocks/main.ts', 'all'],
+    readyUrls: MOCK_SOURCES.map((s) => `${mockUrl(s)}/readyz`),
+  },
   ...SOURCES.map((s) => ({
     name: `subgraph-${s}`,
     args: [`subgraphs/${s}/main.ts`],
