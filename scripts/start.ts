@@ -16,9 +16,9 @@ import {
   DEFAULT_GATEWAY_PORT,
   defaultMockPort,
   defaultSubgraphPort,
-  mockPortVar,
   MOCK_SOURCES,
   type MockSource,
+  mockPortVar,
   SOURCES,
   subgraphPortVar,
   upstreamUrlVar,
@@ -46,8 +46,7 @@ const logDir = join(dataDir, 'logs');
  */
 const startTimeoutMs = Number(env['START_TIMEOUT_SECONDS'] || 120) * 1000;
 
-const mockUrl = (s: MockSource) =>
-  `http://127.0.0.1:${portOf(mockPortVar(s), defaultMockPort(s))}`;
+const mockUrl = (s: MockSource) => `http://127.0.0.1:${portOf(mockPortVar(s), defaultMockPort(s))}`;
 const subgraphUrl = (s: (typeof SOURCES)[number]) =>
   `http://127.0.0.1:${portOf(subgraphPortVar(s), defaultSubgraphPort(s))}`;
 const gatewayUrl = `http://127.0.0.1:${portOf('GATEWAY_PORT', DEFAULT_GATEWAY_PORT)}`;

@@ -3,6 +3,7 @@
 // in module scope.
 import type { Caller } from '../../lib/internalToken.ts';
 import type { ClientIdentity } from './plugins/auth/clientClaims.ts';
+import type { Procedure } from './procedures.ts';
 
 export type { ClientIdentity };
 
@@ -34,6 +35,8 @@ export interface GatewayContext {
    */
   readonly resolution: {
     caller?: Caller;
+    /** The procedure the purpose names (its scopes and fields decide what may be read). */
+    procedure?: Procedure;
     /** The verified dossier's procedure and receiving agency (PURPOSE_VERIFICATION=enforce). */
     dossier?: { readonly procedureCode: string; readonly agency: string };
   };

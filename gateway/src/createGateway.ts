@@ -41,7 +41,7 @@ import { cachedVerifier } from './plugins/auth/verifiedTokenCache.ts';
 import { gatewayPipeline } from './plugins/index.ts';
 import { clientRegistryFor } from './plugins/purpose/clientRegistry.ts';
 import { createDossierVerifier } from './plugins/purpose/dossierVerifier.ts';
-import { loadProcedureRegistry } from './procedures.ts';
+import { assertProcedureFieldsExist, loadProcedureRegistry } from './procedures.ts';
 import { rewritingGateway } from './rewritingGateway.ts';
 import { SubgraphDataSource } from './subgraphDataSource.ts';
 import { tracedAuditStore } from './tracedAuditStore.ts';
@@ -244,6 +244,17 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     logger: apolloLogger(logger),
   });
   await server.start();
+  // Every coordinate a procedure's `fields` names must exist in the schema served: a typo would
+  // silently refuse that field to every dossier of the procedure.
+  if (gateway.schema) {
+    try {
+      assertProcedureFieldsExist(registry, gateway.schema, config.proceduresFile ?? 'schema/procedures.json');
+    } catch (error) {
+      await server.stop();
+      await redis[Symbol.asyncDispose]();
+      throw error;
+    }
+  }
 
   const jwks = publishedJwks(
     keys,

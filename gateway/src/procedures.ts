@@ -22,15 +22,17 @@ export interface Procedure {
   readonly level: ProcedureLevel;
   readonly scopes: ReadonlySet<Scope>;
   /** Where the code, name and level were checked: a public copy of the catalogue, or a citation. */
-  readonly source: string;
+  /** Where the code and name were checked (the shipped registry cites one for every entry). */
+  readonly source: string | undefined;
   /** False when no public copy of the catalogue confirmed the code and name (the entry is kept, marked). */
   readonly confirmed: boolean;
   /**
    * Schema coordinates the procedure's dossier needs: `Type.field`, or `Type.*` for every field of a
    * type. What a procedure may read is narrower than what its scopes allow (a marriage needs identity,
-   * residence and the spouse link, not the whole population record).
+   * residence and the spouse link, not the whole population record). Absent: nothing narrower than
+   * the procedure's scopes (DESIGN.md "Purpose").
    */
-  readonly fields: readonly string[];
+  readonly fields: readonly string[] | undefined;
 }
 
 export interface ProcedureRegistry {
@@ -53,14 +55,15 @@ const procedureSchema = z.strictObject({
   name: z.string().trim().min(1, 'must be a non-empty name').max(500),
   level: z.enum(PROCEDURE_LEVELS),
   confirmed: z.boolean().optional(),
-  source: z.string().trim().min(1, 'must cite where the code was checked').max(1000),
+  source: z.string().trim().min(1, 'must cite where the code was checked').max(1000).optional(),
   scopes: z
     .array(z.string().refine(isScope, `must be one of ${SCOPES.join(', ')}`))
     .min(1, 'must name at least one scope'),
   fields: z
     .array(z.string().refine(isFieldCoordinate, `must be ${FIELD_COORDINATE_FORMAT}`))
     .min(1, 'must name at least one field')
-    .refine((fields) => new Set(fields).size === fields.length, 'must not repeat a coordinate'),
+    .refine((fields) => new Set(fields).size === fields.length, 'must not repeat a coordinate')
+    .optional(),
 });
 const registrySchema = z.array(procedureSchema).min(1, 'must list at least one procedure');
 
@@ -105,9 +108,9 @@ export function parseProcedureRegistry(json: unknown, source: string): Procedure
         name: entry.name.trim(),
         level: entry.level,
         scopes: new Set(entry.scopes as Scope[]),
-        source: entry.source.trim(),
+        source: entry.source?.trim(),
         confirmed: entry.confirmed ?? true,
-        fields: Object.freeze([...entry.fields]),
+        fields: entry.fields ? Object.freeze([...entry.fields]) : undefined,
       }),
     );
   }
@@ -141,6 +144,13 @@ export function scopesInForce(
  * type lacks, or `Type.*` on a type without fields), naming `source` as the load errors do. Empty
  * when every procedure's fields exist.
  */
+/** Whether a procedure's `fields` cover a coordinate (`Type.field` listed, or `Type.*`); true without `fields`. */
+export function fieldNeeded(procedure: Procedure | undefined, coordinate: string): boolean {
+  if (!procedure?.fields) return true;
+  const type = coordinate.slice(0, coordinate.indexOf('.'));
+  return procedure.fields.includes(coordinate) || procedure.fields.includes(`${type}.*`);
+}
+
 export function unknownFieldCoordinates(
   registry: ProcedureRegistry,
   schema: GraphQLSchema,
@@ -148,7 +158,7 @@ export function unknownFieldCoordinates(
 ): string[] {
   const problems: string[] = [];
   for (const procedure of registry.all()) {
-    for (const coordinate of procedure.fields) {
+    for (const coordinate of procedure.fields ?? []) {
       if (!coordinateExists(schema, coordinate)) {
         problems.push(
           `PROCEDURES_FILE: procedure ${procedure.code} in ${source} names ${coordinate}, which the schema does not have`,

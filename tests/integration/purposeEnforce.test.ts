@@ -93,7 +93,7 @@ const nothingFetched = () => Object.values(stack.subgraphRequests()).every((n) =
 const lookups = () => onestop.stats().byRoute[LOOKUP_ROUTE] ?? 0;
 
 /** A new open dossier of the example's procedure, received by the family's commune, naming `subjects`. */
-async function newDossier(subjects: readonly string[]): Promise<string> {
+async function newDossier(subjects: readonly string[], maTTHC = EXAMPLE.maTTHC): Promise<string> {
   serial += 1;
   const maHoSo = `H92.31-261201-${String(9000 + serial).padStart(4, '0')}`;
   const response = await fetch(`${onestop.url}/api/v1/ho-so`, {
@@ -102,6 +102,7 @@ async function newDossier(subjects: readonly string[]): Promise<string> {
     body: JSON.stringify({
       ...EXAMPLE,
       maHoSo,
+      maTTHC,
       trangThai: 'DA_TIEP_NHAN',
       chuHoSo: { loai: 'CONG_DAN', ma: subjects[0] },
       doiTuongLienQuan: subjects.slice(1).map((ma) => ({ loai: 'CONG_DAN', ma })),
@@ -203,6 +204,32 @@ describe('attack: reading someone the dossier does not name', () => {
     expect(answer.body.data).toEqual({ other: null });
     expect(answer.body.errors?.[0]?.extensions).toMatchObject({ reason: 'SUBJECT_NOT_IN_DOSSIER' });
     expect(nothingFetched()).toBe(true);
+  });
+});
+
+describe('attack: reading what the procedure does not need', () => {
+  it("a marriage registration's dossier asks for the husband's household: FIELD_NOT_NEEDED", async () => {
+    const marriage = '1.000894';
+    const dossier = await newDossier([FIXTURES.husband, FIXTURES.wife], marriage);
+    const answer = await stack.query(
+      'query($id: ID!) { citizen(id: $id) { fullName spouse { fullName } household { code } } }',
+      { id: FIXTURES.husband },
+      { token, procedure: marriage, dossier },
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body.data?.['citizen']).toMatchObject({
+      fullName: expect.any(String),
+      spouse: { fullName: expect.any(String) },
+    });
+    expect(answer.body.errors).toEqual([
+      expect.objectContaining({
+        path: ['citizen', 'household'],
+        extensions: expect.objectContaining({ code: 'FORBIDDEN', reason: 'FIELD_NOT_NEEDED' }),
+      }),
+    ]);
+    expect(answer.body.data?.['citizen']).toMatchObject({ household: null });
+    // Within the procedure's scopes (population:read), but not what a marriage needs: never asked for.
+    expect(Object.values(stack.subgraphQueries()).flat().join('\n')).not.toContain('household');
   });
 });
 

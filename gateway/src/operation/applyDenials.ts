@@ -10,7 +10,7 @@ import {
   isNonNullType,
   isObjectType,
 } from 'graphql';
-import { forbidden } from '../../../lib/errors.ts';
+import { codedError, ErrorCode, forbidden } from '../../../lib/errors.ts';
 import type { DeniedField } from './authorizeOperation.ts';
 import { TYPENAME_ALIAS, withoutKeys } from './reservedAliases.ts';
 
@@ -42,10 +42,17 @@ export function applyDenials<R extends ResultLike>(
   let dataNulled = false;
   for (const target of targets) dataNulled = nullAt(data, target) || dataNulled;
   const errors = targets.map(({ path, denial }) => {
-    const error = forbidden(
-      `Not authorized to read ${denial.coordinate}: the scopes in force lack ${denial.missingScopes.join(', ') || 'a required permission'}.`,
-      denial.missingScopes,
-    );
+    const error =
+      denial.reason === 'FIELD_NOT_NEEDED'
+        ? codedError(
+            ErrorCode.FORBIDDEN,
+            `Not read for this purpose: the procedure's dossier does not need ${denial.coordinate}.`,
+            { extensions: { reason: 'FIELD_NOT_NEEDED' } },
+          )
+        : forbidden(
+            `Not authorized to read ${denial.coordinate}: the scopes in force lack ${denial.missingScopes.join(', ') || 'a required permission'}.`,
+            denial.missingScopes,
+          );
     return new GraphQLError(error.message, { path, extensions: error.extensions });
   });
   const cleaned = dataNulled

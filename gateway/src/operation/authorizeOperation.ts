@@ -36,8 +36,10 @@ export interface DeniedField {
   readonly responsePath: readonly string[];
   /** The denied field's schema coordinate, e.g. 'Citizen.religion'. */
   readonly coordinate: string;
-  /** The scopes that would have allowed it (the cheapest alternative). */
+  /** The scopes that would have allowed it (the cheapest alternative); empty when scopes were not the reason. */
   readonly missingScopes: readonly string[];
+  /** Why, besides missing scopes: FIELD_NOT_NEEDED when the procedure's fields leave it out. */
+  readonly reason?: 'FIELD_NOT_NEEDED';
   /** The coordinate of each step of responsePath, for null propagation. */
   readonly fieldPath: readonly string[];
   /**
@@ -56,6 +58,8 @@ export interface AuthorizeOperationInput {
   readonly variables?: Readonly<Record<string, unknown>> | undefined;
   readonly scopes: ReadonlySet<string>;
   readonly requirements: ScopeRequirements;
+  /** Data minimization: whether the purpose's procedure needs a coordinate; default every field. */
+  readonly fieldNeeded?: (coordinate: string) => boolean;
   /** Most selections the inlined operation may hold; default 20 000 (fragments can multiply). */
   readonly maxSelections?: number;
 }
@@ -74,6 +78,7 @@ interface Walk {
   readonly schema: GraphQLSchema;
   readonly requirements: ScopeRequirements;
   readonly scopes: ReadonlySet<string>;
+  readonly fieldNeeded: ((coordinate: string) => boolean) | undefined;
   readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
   readonly variables: CoercedVariables | undefined;
   readonly denied: Map<string, DeniedField>;
@@ -97,6 +102,7 @@ export function authorizeOperation(input: AuthorizeOperationInput): AuthorizedOp
     schema: input.schema,
     requirements: input.requirements,
     scopes: input.scopes,
+    fieldNeeded: input.fieldNeeded,
     fragments,
     variables: coerceVariables(input.schema, operation, input.variables),
     denied: new Map(),
@@ -202,14 +208,16 @@ function walkField(
   const coordinate = `${parentType.name}.${name}`;
   const key = node.alias?.value ?? name;
   const requirement = walk.requirements.get(coordinate);
-  if (requirement && !isSatisfied(requirement, walk.scopes)) {
+  const scopeDenied = requirement !== undefined && !isSatisfied(requirement, walk.scopes);
+  if (scopeDenied || (walk.fieldNeeded && !walk.fieldNeeded(coordinate))) {
     const responsePath = [...path.map((s) => s.key), key];
     const id = `${responsePath.join('\u0000')}\u0001${coordinate}`;
     if (!walk.denied.has(id)) {
       walk.denied.set(id, {
         responsePath,
         coordinate,
-        missingScopes: missingScopes(requirement, walk.scopes),
+        missingScopes: scopeDenied ? missingScopes(requirement, walk.scopes) : [],
+        ...(scopeDenied ? {} : { reason: 'FIELD_NOT_NEEDED' as const }),
         fieldPath: [...path.map((s) => s.coordinate), coordinate],
         objectTypes: [...path.map((s) => s.objectTypes), objectTypes],
       });

@@ -24,6 +24,8 @@ export interface DecideInput {
   readonly variables: Readonly<Record<string, unknown>>;
   readonly scopes: ReadonlySet<string>;
   readonly requirements: ScopeRequirements;
+  /** Data minimization: whether the purpose's procedure needs a coordinate; default every field. */
+  readonly fieldNeeded?: (coordinate: string) => boolean;
 }
 
 export function decide(input: DecideInput): Decision {
@@ -49,6 +51,7 @@ export function decisionKey(
   operationName: string | undefined | null,
   variables: Readonly<Record<string, unknown>>,
   scopes: ReadonlySet<string>,
+  procedureCode = '',
 ): string {
   let names = conditionVariablesByQuery.get(queryHash);
   if (!names) {
@@ -56,7 +59,7 @@ export function decisionKey(
     conditionVariablesByQuery.set(queryHash, names);
   }
   const conditions = names.map((name) => `${name}=${conditionValue(variables, name)}`).join(',');
-  return `${queryHash}\u0000${operationName ?? ''}\u0000${[...scopes].sort().join(' ')}\u0000${conditions}`;
+  return `${queryHash}\u0000${operationName ?? ''}\u0000${[...scopes].sort().join(' ')}\u0000${procedureCode}\u0000${conditions}`;
 }
 
 /**

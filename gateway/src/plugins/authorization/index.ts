@@ -9,6 +9,7 @@ import { LRUCache } from 'lru-cache';
 import { codedError, ErrorCode } from '../../../../lib/errors.ts';
 import { applyDenials } from '../../operation/authorizeOperation.ts';
 import type { ScopeRequirements } from '../../operation/supergraphSecurity.ts';
+import { fieldNeeded as isFieldNeeded } from '../../procedures.ts';
 import { operationRewrites } from '../../rewritingGateway.ts';
 import { auditFacts } from '../audit/auditFacts.ts';
 import type { OperationStage } from '../pipeline/index.ts';
@@ -39,10 +40,21 @@ export function authorizationStage(options: AuthorizationStageOptions): Operatio
         });
       }
       const variables = request.variables ?? {};
-      const key = decisionKey(document, queryHash, operationName, variables, scopes);
+      // Data minimization: the fields the purpose's procedure needs (absent: every field its scopes allow).
+      const procedure = context.resolution.procedure;
+      const key = decisionKey(document, queryHash, operationName, variables, scopes, procedure?.code);
       let decision = decisions.get(key);
       if (!decision) {
-        decision = decide({ schema, document, operationName, variables, scopes, ...options });
+        const fieldNeeded = procedure?.fields ? (c: string) => isFieldNeeded(procedure, c) : undefined;
+        decision = decide({
+          schema,
+          document,
+          operationName,
+          variables,
+          scopes,
+          ...options,
+          ...(fieldNeeded ? { fieldNeeded } : {}),
+        });
         decisions.set(key, decision);
       }
       const refusedRoots = state.rootDenials?.map((d) => d.coordinate) ?? [];

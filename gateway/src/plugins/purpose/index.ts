@@ -78,6 +78,7 @@ export function purposeStage(options: PurposeStageOptions): OperationStage {
         }
       }
       const { identity } = context;
+      if (procedure) context.resolution.procedure = procedure;
       context.resolution.caller = {
         clientId: identity.clientId,
         officer: identity.officer,
