@@ -68,6 +68,8 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions) {
       return refuse(error);
     }
     try {
+      const tooDeep = nestingRefusal(req.method, body, search);
+      if (tooDeep) return refuse(tooDeep);
       const request = await persistedReference(options.persistedQueries, req.method, body, search, context);
       if ('error' in request) return refuse(request.error);
       await execute(options, req, res, context, request.body, request.search);
@@ -138,6 +140,52 @@ async function persistedReference(
   if (typeof resolved.fields.query === 'string') params.set('query', resolved.fields.query);
   params.set('extensions', JSON.stringify(resolved.fields.extensions ?? {}));
   return { body, search: params.toString() };
+}
+
+/** Deepest nesting of arrays and objects accepted in variables and extensions. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Variables or extensions nested deeper than MAX_JSON_DEPTH are refused before any library walks them:
+ * the walks that follow (coercion, cloning, hashing) recurse, and a stack overflow there would be a 500.
+ */
+function nestingRefusal(method: string | undefined, body: unknown, search: string): GraphQLError | undefined {
+  const values: unknown[] = [];
+  if (method === 'POST' && typeof body === 'object' && body !== null) {
+    values.push((body as RequestFields)['variables'], (body as RequestFields).extensions);
+  } else {
+    const params = new URLSearchParams(search);
+    for (const name of ['variables', 'extensions']) {
+      const raw = params.get(name);
+      if (raw === null) continue;
+      try {
+        values.push(JSON.parse(raw));
+      } catch {
+        // Not JSON, or too deep for the parser itself: Apollo Server refuses it as a bad request.
+        if (raw.length > 0 && !/^\s*[[{]/.test(raw)) continue;
+        return tooDeep();
+      }
+    }
+  }
+  return values.some((value) => depthExceeds(value, MAX_JSON_DEPTH)) ? tooDeep() : undefined;
+}
+
+const tooDeep = () =>
+  new GraphQLError(`Variables and extensions may nest at most ${MAX_JSON_DEPTH} levels deep.`, {
+    extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: 'maxVariablesDepth', http: { status: 400 } },
+  });
+
+/** Whether `value` nests arrays or objects deeper than `max`, walked without recursion. */
+export function depthExceeds(value: unknown, max: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop() as [unknown, number];
+    if (current === null || typeof current !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(current) ? current : Object.values(current))
+      pending.push([child, depth + 1]);
+  }
+  return false;
 }
 
 const badRequest = (message: string) =>
