@@ -89,6 +89,11 @@ export function createInternalTokenVerifier(
           clockTolerance: 5,
           currentDate: clock(),
         });
+        // A stolen internal token must be worth little: one that would live longer than the gateway
+        // ever signs for is refused, however recent.
+        if ((payload.exp ?? 0) - (payload.iat ?? 0) > INTERNAL_TOKEN_LIFETIME_SECONDS) {
+          throw Object.assign(new Error('lifetime'), { code: 'ERR_LIFETIME_TOO_LONG' });
+        }
         return {
           clientId: payload.sub!,
           officer: payload.off,

@@ -14,7 +14,10 @@ export interface PurposeHeaders {
 }
 
 export interface GatewayContext {
+  /** The gateway's id of this request (audit record, attestation, logs, the response's X-Request-Id). */
   readonly requestId: string;
+  /** The client's own X-Request-Id, when it sent a plain one: its correlation id, logged beside ours. */
+  readonly clientRequestId?: string | undefined;
   /** performance.now() when the request arrived. */
   readonly startedAt: number;
   /** Epoch ms after which subgraphs should give up on this request. */

@@ -5,8 +5,14 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
-import { GraphQLError, type GraphQLFormattedError, parse } from 'graphql';
-import { internalError } from '../../lib/errors.ts';
+import {
+  defaultFieldResolver,
+  GraphQLError,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  parse,
+} from 'graphql';
+import { forbidden, internalError } from '../../lib/errors.ts';
 import { type ReadinessCheck, type RequestHandler, startServiceServer } from '../../lib/httpServer.ts';
 import type { Caller, InternalTokenVerifier } from '../../lib/internalToken.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -55,6 +61,7 @@ export async function startSubgraphServer<L>(options: SubgraphServerOptions<L>):
   const schema = buildSubgraphSchema([{ typeDefs, resolvers: options.resolvers }]);
   guardSchemaScopes(schema, readScopeRequirements(options.sdl), scopesOfContext);
   recordServedEntities(schema, entityKeyFields(typeDefs));
+  guardServiceSdl(schema);
   const apollo = new ApolloServer<SubgraphContext<L>>({
     schema,
     // Set explicitly, never from NODE_ENV: the subgraphs are reached only through the gateway.
@@ -110,6 +117,26 @@ export async function startSubgraphServer<L>(options: SubgraphServerOptions<L>):
     port: http.port,
     close,
     [Symbol.asyncDispose]: close,
+  };
+}
+
+/** The internal-token scope that may read a subgraph's SDL through `_service` (composition tooling). */
+export const COMPOSITION_SCOPE = 'schema:compose';
+
+/**
+ * `_service { sdl }` describes the whole subgraph, including fields a caller may not read; the gateway
+ * composes from the committed supergraph and never asks for it, so only a token minted for composition
+ * is answered.
+ */
+function guardServiceSdl(schema: GraphQLSchema): void {
+  const field = schema.getQueryType()?.getFields()['_service'];
+  if (!field) return;
+  const resolve = field.resolve ?? defaultFieldResolver;
+  field.resolve = (source, args, context, info) => {
+    if (!scopesOfContext(context).has(COMPOSITION_SCOPE)) {
+      throw forbidden('The subgraph SDL is served to composition only.', [COMPOSITION_SCOPE]);
+    }
+    return resolve(source, args, context, info);
   };
 }
 

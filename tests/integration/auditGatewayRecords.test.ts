@@ -1,7 +1,6 @@
 // Through the whole stack: every kind of request leaves exactly one audit record, with the right
 // client, officer, purpose, fields, denials, sources and subjects — subjects also when the client never
 // selected an id. The audit store is the embedded PGlite one, opened by the test so it can read it back.
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,11 +42,9 @@ afterAll(async () => {
 
 /** Sends one request under a fresh request id and returns the answer with the records carrying that id. */
 async function audited(query: string, variables: Record<string, unknown>, options: QueryOptions) {
-  const requestId = `rid-${randomUUID()}`;
-  const answer = await stack.query(query, variables, {
-    ...options,
-    headers: { ...options.headers, 'x-request-id': requestId },
-  });
+  const answer = await stack.query(query, variables, options);
+  // The gateway's own request id, which the record carries.
+  const requestId = answer.headers.get('x-request-id');
   const records: StoredAuditRecord[] = [];
   for await (const record of store.exportRange(new Date(0), new Date(Date.now() + 60_000)))
     if (record.requestId === requestId) records.push(record);
@@ -239,13 +236,32 @@ describe('one audit record per request, through the gateway', () => {
     expect(records[0]).toMatchObject({ outcome: 'error', subjects: [] });
   });
 
+  it("attack: a client's X-Request-Id cannot name, repeat or collide audit records", async () => {
+    const token = await stack.token(ALL_READS);
+    const chosen = 'client-chosen-0042';
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const answer = await stack.query(
+        'query($id: ID!) { citizen(id: $id) { fullName } }',
+        { id: FIXTURES.husband },
+        { token, headers: { 'x-request-id': chosen } },
+      );
+      ids.push(answer.headers.get('x-request-id') ?? '');
+    }
+    expect(ids[0]).not.toBe(chosen);
+    expect(new Set(ids).size).toBe(2);
+    const records: StoredAuditRecord[] = [];
+    for await (const record of store.exportRange(new Date(0), new Date(Date.now() + 60_000)))
+      if (ids.includes(record.requestId) || record.requestId === chosen) records.push(record);
+    expect(records.map((r) => r.requestId).sort()).toEqual([...ids].sort());
+  });
+
   it('refuses an unauthenticated request before the audit: no record, since no client is known', async () => {
-    const requestId = `rid-${randomUUID()}`;
     const before = await countRecords();
     const answer = await stack.query(
       'query($id: ID!) { citizen(id: $id) { fullName } }',
       { id: FIXTURES.husband },
-      { token: null, headers: { 'x-request-id': requestId } },
+      { token: null, headers: { 'x-request-id': 'client-chosen-0001' } },
     );
     expect(answer.status).toBe(401);
     expect(answer.body.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');

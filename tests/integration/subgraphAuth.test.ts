@@ -1,6 +1,8 @@
 // Attacks on the gateway → subgraph trust link: every one is refused with 401 before anything runs.
+
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signInternalToken } from '../../lib/internalToken.ts';
+import { INTERNAL_ISSUER, internalAudience, signInternalToken } from '../../lib/internalToken.ts';
 import { generateSigningJwk, signingKeyFromJwk } from '../../lib/keys.ts';
 import { sampleCitizenIds } from '../../mocks/data/samples.ts';
 import { postGraphQL } from '../support/internalTokens.ts';
@@ -81,6 +83,32 @@ describe('population subgraph trust link', () => {
     });
     expect(answer.status).toBe(413);
     await answer.body?.cancel();
+  });
+
+  it('attack: a token signed to live longer than 30 seconds', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const longLived = await new SignJWT({ scope: 'population:read', rid: 'r1' })
+      .setProtectedHeader({
+        alg: stack.signer.key.alg,
+        kid: stack.signer.key.kid,
+        typ: 'lienthong-internal+jwt',
+      })
+      .setIssuer(INTERNAL_ISSUER)
+      .setAudience(internalAudience('population'))
+      .setSubject('attacker')
+      .setIssuedAt(now)
+      .setExpirationTime(now + 3600)
+      .sign(stack.signer.key.privateKey);
+    await expectRefused(longLived);
+  });
+
+  it("attack: an ordinary token asks for the subgraph's whole SDL through _service", async () => {
+    const answer = await stack.query(['population:read'], '{ _service { sdl } }');
+    expect(answer.body.data?.['_service'] ?? null).toBeNull();
+    expect(answer.body.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+    expect(JSON.stringify(answer.body)).not.toContain('type Citizen');
+    const composer = await stack.query(['schema:compose'], '{ _service { sdl } }');
+    expect(JSON.stringify(composer.body)).toContain('type Citizen');
   });
 
   it('does not answer introspection', async () => {

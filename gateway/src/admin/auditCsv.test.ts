@@ -7,6 +7,10 @@ describe('auditCsv', () => {
     expect(csvCell('a,b')).toBe('"a,b"');
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
     expect(csvCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
+    // Blanks before the formula sign do not disarm it.
+    for (const cell of [' =1+1', '\t=1+1', '\r=1+1', '  +cmd', '\n-2+3', ' @SUM(A1)']) {
+      expect(csvCell(cell).replace(/^"/, '').startsWith("'")).toBe(true);
+    }
     expect(csvCell('+1')).toBe("'+1");
     expect(csvCell(null)).toBe('');
   });

@@ -96,7 +96,8 @@ async function execute(
     context: async () => context,
   });
   const status = response.status ?? 200;
-  const outHeaders: Record<string, string> = {};
+  // The gateway's id of the request, which its audit record and attestation carry.
+  const outHeaders: Record<string, string> = { 'x-request-id': context.requestId };
   for (const [name, value] of response.headers) outHeaders[name] = value;
   if (response.body.kind === 'complete') {
     const text = response.body.string;

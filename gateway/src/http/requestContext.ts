@@ -13,7 +13,10 @@ export interface RequestContextOptions {
 
 export function requestContextFactory(options: RequestContextOptions) {
   return async (req: IncomingMessage): Promise<GatewayContext> => ({
-    requestId: requestIdOf(req),
+    // The gateway's own id: the audit record and the attestation name it, and no client can choose,
+    // repeat or collide it. A client's X-Request-Id is kept apart, as its correlation id.
+    requestId: randomUUID(),
+    clientRequestId: clientRequestIdOf(req),
     startedAt: performance.now(),
     deadline: Date.now() + options.requestTimeoutMs,
     sourcesTouched: new Set(),
@@ -32,8 +35,8 @@ function headerOf(req: IncomingMessage, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** A caller-supplied X-Request-Id is kept when it is a plain token; otherwise a fresh UUID. */
-function requestIdOf(req: IncomingMessage): string {
+/** A caller-supplied X-Request-Id, when it is a plain token (it is logged, so nothing else). */
+function clientRequestIdOf(req: IncomingMessage): string | undefined {
   const given = headerOf(req, 'x-request-id');
-  return given && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : randomUUID();
+  return given && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : undefined;
 }

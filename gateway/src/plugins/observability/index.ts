@@ -25,7 +25,9 @@ export function observabilityPlugin(options: ObservabilityPluginOptions): Apollo
           options.logger.info(
             {
               rid: context.requestId,
-              client: context.identity.clientId.length === 12 ? 'citizen' : context.identity.clientId,
+              crid: context.clientRequestId,
+              // A citizen's token carries the citizen's id as its client id: never logged.
+              client: context.identity.scopes.has('citizen:self') ? 'citizen' : context.identity.clientId,
               procedure: context.resolution.caller?.procedureCode,
               operation: operationName ?? undefined,
               outcome,
