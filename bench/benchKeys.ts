@@ -31,6 +31,8 @@ export interface BenchKeys {
     readonly internalJwks: string;
     readonly attestation: string;
     readonly audit: string;
+    /** The client registry (CLIENTS_FILE): each client system of the workload and its agency. */
+    readonly clients: string;
   };
   readonly internalKey: SigningKey;
   /** Redis cache settings (32-byte keys) for subgraphs started with Redis. */
@@ -58,7 +60,20 @@ export async function createBenchKeys(dir: string): Promise<BenchKeys> {
     internalJwks: join(dir, 'internal.jwks.json'),
     attestation: join(dir, 'attestation.jwk.json'),
     audit: join(dir, 'audit.jwk.json'),
+    clients: join(dir, 'clients.json'),
   };
+  await writeFile(
+    files.clients,
+    JSON.stringify(
+      [{ id: 'bench.client', agencyName: 'bench', agency: undefined }, ...BENCH_CLIENTS].map((client) => ({
+        clientId: client.id,
+        name: client.agencyName,
+        agencies: client.agency ? [client.agency] : [],
+        levels: ['commune', 'province', 'ministry'],
+        procedures: [],
+      })),
+    ),
+  );
   await writeFile(files.clientJwks, JSON.stringify(toJwks([client.publicJwk])));
   const pem = createPublicKey({ key: client.publicJwk as JWK & { kty: string }, format: 'jwk' });
   await writeFile(files.clientPublicPem, pem.export({ type: 'spki', format: 'pem' }) as string);

@@ -2,12 +2,13 @@
 // everything on or one feature off (benchmark-only BENCH_DISABLE_FEATURES), bare @apollo/gateway, Hive
 // Gateway and Hive Gateway on the Rust query planner. With `workers` > 1 the gateway runs as that many
 // Node cluster workers sharing its port (scripts/clusterPrimary.ts, as `npm run start:cluster` does).
+
 import { join } from 'node:path';
 import type { BenchFeature } from '../gateway/src/config.ts';
 import { SOURCES } from '../lib/topology.ts';
 import type { Backends } from './backends.ts';
 import { baseEnv } from './backends.ts';
-import { BENCH_AUDIENCE, BENCH_ISSUER, type BenchKeys } from './benchKeys.ts';
+import { BENCH_AUDIENCE, BENCH_ISSUER, type BenchKeys, UPSTREAM_API_KEY } from './benchKeys.ts';
 import { type BenchProcess, freePort, startProcess } from './processes.ts';
 import { BENCH_CLIENTS } from './workload.ts';
 
@@ -145,7 +146,12 @@ export async function startTarget(
       GATEWAY_REPLICAS: String(workers),
       // Dossiers are proven against the one-stop system when it answers, else declared.
       ...(files.onestopUrl && spec.purpose !== 'declared'
-        ? { PURPOSE_VERIFICATION: 'enforce', ONESTOP_URL: files.onestopUrl }
+        ? {
+            PURPOSE_VERIFICATION: 'enforce',
+            ONESTOP_URL: files.onestopUrl,
+            ONESTOP_API_KEY: UPSTREAM_API_KEY,
+            CLIENTS_FILE: keys.files.clients,
+          }
         : { PURPOSE_VERIFICATION: 'declared' }),
       ...(files.auditDatabaseUrl
         ? { DATABASE_URL: files.auditDatabaseUrl }

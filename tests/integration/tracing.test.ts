@@ -114,6 +114,8 @@ describe('tracing across gateway, subgraph and national database', () => {
       ATTESTATION_KEY_FILE: await file('attestation.jwk.json', await generateSigningJwk('EdDSA', 'a')),
       AUDIT_KEY_FILE: await file('audit.jwk.json', await generateSigningJwk('EdDSA', 'b')),
       AUDIT_DATA_DIR: join(dir, 'audit'),
+      // No one-stop system here: purpose is checked against the registry only.
+      PURPOSE_VERIFICATION: 'declared',
     });
     running.push(gateway);
 

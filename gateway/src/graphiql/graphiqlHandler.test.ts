@@ -64,6 +64,7 @@ describe('GRAPHIQL', () => {
     INTERNAL_SIGNING_KEY_FILE: '/a',
     ATTESTATION_KEY_FILE: '/b',
     AUDIT_KEY_FILE: '/c',
+    PURPOSE_VERIFICATION: 'declared',
   };
   it('is off in production unless asked for, on in dev mode unless switched off', () => {
     expect(readGatewayConfig(production).graphiql).toBe(false);
