@@ -3,13 +3,17 @@
 // reports the rate limiter degraded (per-replica limits) but stays ready; after a restart caching
 // resumes by itself. Counted, not timed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { congDan } from '../../mocks/data/population.ts';
 import { sampleCitizenIds } from '../../mocks/data/samples.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 import { eventually, type RedisProcess, randomPrefix, startRedisServer } from './cacheRedisHelpers.ts';
 
 const TOKEN_SCOPES = 'population:read insurance:read';
 const Q = 'query($id: ID!) { citizen(id: $id) { fullName socialInsurance { code } } }';
-const IDS = sampleCitizenIds(40, 'cache-stack-outage');
+// Citizens the population database holds (a small share of well-formed ids names no one).
+const IDS = sampleCitizenIds(60, 'cache-stack-outage')
+  .filter((id) => congDan(id) !== null)
+  .slice(0, 40);
 
 let redis: RedisProcess;
 let stack: Stack;

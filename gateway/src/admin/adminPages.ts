@@ -45,7 +45,7 @@ function searchForm(params: SearchParams, v: Vocabulary): SafeHtml {
   );
   return html`<form class="filters" method="get" action="/admin/">
     ${input('subject', v.t.subject, 'text', v.t.subjectHint)}${input('clientId', v.t.client)}
-    ${input('procedureCode', v.t.procedure, 'text', '1.004227')}${input('dossierId', v.t.dossier)}
+    ${input('procedureCode', v.t.procedure, 'text', '1.004222')}${input('dossierId', v.t.dossier)}
     <label>${v.t.outcome}<select name="outcome">${outcomes}</select></label>
     ${input('from', v.t.fromDay, 'date')}${input('to', v.t.toDay, 'date')}
     <button type="submit">${v.t.search}</button></form>`;
