@@ -11,7 +11,7 @@ import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditStore } from '../../gateway/src/audit/createAuditStore.ts';
-import { exportRange, verifyLog } from '../../gateway/src/audit/index.ts';
+import { exportRange, migrate, verifyLog } from '../../gateway/src/audit/index.ts';
 import { openPgliteDatabase } from '../../gateway/src/audit/pgliteDatabase.ts';
 import { lockStoreDirectory } from '../../gateway/src/audit/storeLock.ts';
 import { type SigningKey, toJwks } from '../../lib/keys.ts';
@@ -88,6 +88,8 @@ describe('an embedded store PostgreSQL aborts on (the reproduction)', () => {
 
     const db = await openPgliteDatabase(out);
     try {
+      // As audit:verify does: the store's schema brought up to date (the reproduction predates the tree).
+      await migrate(db);
       const seqs: number[] = [];
       for await (const stored of exportRange(db, new Date(0), new Date(Date.now() + 60_000)))
         seqs.push(stored.seq);
