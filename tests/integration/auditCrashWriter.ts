@@ -48,6 +48,9 @@ await runMain('audit-crash-writer', async () => {
         );
       // On Linux a write to a pipe is synchronous: once this returns, the test has the id.
       if (committed) process.stdout.write(`ack ${requestId}\n`);
+      // As a gateway between requests: other events (a signal among them) get their turn. The embedded
+      // store can answer without a macrotask, and a loop of nothing but appends would never yield.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   };
   const requests = Array.from({ length: CONCURRENCY }, request);
