@@ -118,6 +118,26 @@ describe('signing in', () => {
   });
 });
 
+describe('attack: a session cookie holding a token without audit:read', () => {
+  it('is refused on every page, each time, with nothing of the audit shown', async () => {
+    // Set by hand, as an attacker can: a valid token of the right issuer, but not an administrator's.
+    const reader = `lienthong_admin=${encodeURIComponent(await stack.token('population:read'))}`;
+    for (const path of [
+      '/admin/',
+      `/admin/?subject=${FIXTURES.husband}`,
+      `/admin/timeline?subject=${FIXTURES.husband}`,
+      `/admin/export.csv?subject=${FIXTURES.husband}`,
+    ]) {
+      const { response, text } = await get(path, reader);
+      expect(response.status, path).toBe(403);
+      expect(text, path).not.toContain(FIXTURES.husband);
+      expect(text, path).not.toContain('ubnd-cantho.motcua');
+    }
+    const verify = await post('/admin/verify', { csrf: 'x' }, { cookie: reader });
+    expect(verify.status).toBe(403);
+  });
+});
+
 describe('the pages', () => {
   it('search by subject, escaping every value under a strict CSP with no script', async () => {
     const { response, text } = await get(`/admin/?subject=${FIXTURES.husband}`);

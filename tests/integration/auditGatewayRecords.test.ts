@@ -236,6 +236,29 @@ describe('one audit record per request, through the gateway', () => {
     expect(records[0]).toMatchObject({ outcome: 'error', subjects: [] });
   });
 
+  it("keeps the token's jti, so a misused token's accesses can be listed", async () => {
+    const token = await stack.token(ALL_READS, { jti: 'tok-7f3a9c' });
+    const { records } = await audited(
+      'query($id: ID!) { citizen(id: $id) { fullName } }',
+      { id: FIXTURES.wife },
+      { token },
+    );
+    expect(records).toHaveLength(1);
+    expect(records[0]?.tokenId).toBe('tok-7f3a9c');
+    expect(await store.verify()).toMatchObject({ ok: true });
+  });
+
+  it('attack: __typename beside a protected field does not make the request look like introspection', async () => {
+    const { answer, records } = await audited(
+      '{ __typename citizen(id: "' + FIXTURES.husband + '") { fullName } }',
+      {},
+      { token: await stack.token(ALL_READS) },
+    );
+    expect(answer.body.data?.['citizen']).toMatchObject({ fullName: expect.any(String) });
+    expect(records).toHaveLength(1);
+    expect(records[0]?.subjects).toContain(`Citizen:${FIXTURES.husband}`);
+  });
+
   it("attack: a client's X-Request-Id cannot name, repeat or collide audit records", async () => {
     const token = await stack.token(ALL_READS);
     const chosen = 'client-chosen-0042';

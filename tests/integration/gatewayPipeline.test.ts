@@ -58,6 +58,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+const nothingFetchedAtAll = () => Object.values(stack.subgraphRequests()).every((n) => n === 0);
 const codeOf = (answer: Answer) => answer.body.errors?.[0]?.extensions?.['code'];
 
 async function recordsOf(clientId: string): Promise<number> {
@@ -97,6 +98,20 @@ describe('the request pipeline', () => {
     expect(codeOf(answer)).toBe('PURPOSE_REQUIRED');
     expect(stagesRun.get('ubnd-nopurpose.motcua')).toEqual(['limits', 'costBudget', 'purpose']);
     expect(Object.values(stack.subgraphRequests()).every((n) => n === 0)).toBe(true);
+  });
+
+  it('attack: a root fragment is no way around purpose', async () => {
+    const token = await stack.token('population:read', { sub: 'ubnd-fragment.motcua' });
+    stack.resetUpstreamCounts();
+    for (const query of [
+      `{ ...Lookup } fragment Lookup on Query { citizen(id: "${FIXTURES.husband}") { fullName } }`,
+      `{ ... on Query { citizen(id: "${FIXTURES.husband}") { fullName } } }`,
+    ]) {
+      const answer = await stack.query(query, {}, { token, procedure: null, dossier: null });
+      expect(codeOf(answer)).toBe('PURPOSE_REQUIRED');
+      expect(answer.body.data ?? null).toBeNull();
+    }
+    expect(nothingFetchedAtAll()).toBe(true);
   });
 
   it('attack: a flood of invalid and over-limit requests meets 429s and grows the audit no further than the quota', async () => {

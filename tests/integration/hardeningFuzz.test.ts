@@ -95,7 +95,9 @@ const junk = fc.oneof(
 );
 
 /** Header values fetch accepts (no control characters except tab): the junk a client can send. */
-const headerValue = junk.map((s) => s.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\uffff]/g, '?'));
+const headerValue = junk.map((s) =>
+  [...s].map((c) => (c === '\t' || (c >= ' ' && c <= '~') ? c : '?')).join(''),
+);
 
 describe('property: no request to any path answers 5xx or logs a stack', () => {
   it('holds for random methods, paths, query strings, headers, cookies and bodies', async () => {

@@ -80,6 +80,8 @@ export interface TokenOptions {
   /** The `agency` claim: the agency code the client issues results as. */
   readonly agency?: string;
   readonly ttlSeconds?: number;
+  /** The token's `jti`. */
+  readonly jti?: string;
 }
 
 export interface QueryOptions {
@@ -232,6 +234,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const claims: Record<string, unknown> = { scope };
       if (tokenOptions.officer) claims['officer'] = tokenOptions.officer;
       if (tokenOptions.agency) claims['agency'] = tokenOptions.agency;
+      if (tokenOptions.jti) claims['jti'] = tokenOptions.jti;
       return new SignJWT(claims)
         .setProtectedHeader({ alg: clientKey.alg, kid: clientKey.kid, typ: 'at+jwt' })
         .setIssuer(TEST_ISSUER)

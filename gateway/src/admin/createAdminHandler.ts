@@ -150,10 +150,8 @@ export function createAdminHandler(options: AdminHandlerOptions) {
       return 'none';
     }
     if (!identity.scopes.has('audit:read')) return 'forbidden';
-    const given = req.headers['x-request-id'];
-    const requestId =
-      typeof given === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : randomUUID();
-    return { identity, csrf: csrfTokenOf(token), requestId, startedAt: performance.now() };
+    // The gateway names the audit record of each page read itself, as on /graphql.
+    return { identity, csrf: csrfTokenOf(token), requestId: randomUUID(), startedAt: performance.now() };
   };
 
   const signIn = async (req: IncomingMessage, res: ServerResponse, reply: Reply) => {

@@ -19,7 +19,7 @@ function assertShape(input: AuditRecordInput): void {
   for (const key of ['requestId', 'clientId', 'operationHash'] as const) {
     if (!isText(input[key])) throw new TypeError(`${key} must be a string`);
   }
-  for (const key of ['officer', 'procedureCode', 'dossierId', 'operationName'] as const) {
+  for (const key of ['officer', 'procedureCode', 'dossierId', 'operationName', 'tokenId'] as const) {
     const value = input[key];
     if (value !== undefined && value !== null && !isText(value))
       throw new TypeError(`${key} must be a string`);
@@ -53,6 +53,7 @@ export function normalizeRecord(input: AuditRecordInput, now: Date): AuditConten
     outcome: input.outcome,
     // Microseconds: what survives a round trip through double precision unchanged.
     durationMs: Math.round(input.durationMs * 1000) / 1000,
+    tokenId: input.tokenId ?? null,
   };
 }
 
@@ -75,6 +76,8 @@ export function canonicalContent(seq: number, prevHash: string, c: AuditContent)
     c.sources,
     c.outcome,
     c.durationMs,
+    // Appended only when present: records without a token id hash exactly as before it existed.
+    ...(c.tokenId ? [c.tokenId] : []),
   ]);
 }
 

@@ -41,6 +41,7 @@ export function leafBytes(seq: number, content: AuditContent, seed: Uint8Array):
       content.sources,
       content.outcome,
       content.durationMs,
+      ...(content.tokenId ? [content.tokenId] : []),
     ]),
     'utf8',
   );

@@ -5,9 +5,9 @@ import type { AuditEvent, AuditOutcome, StoredAuditRecord } from './types.ts';
 
 export const RECORD_COLUMNS =
   'seq, at, request_id, client_id, officer, procedure_code, dossier_id, operation_name, operation_hash, ' +
-  'fields, denied, subjects, sources, outcome, duration_ms, prev_hash, hash';
+  'fields, denied, subjects, sources, outcome, duration_ms, prev_hash, hash, token_id';
 
-const COLUMN_COUNT = 17;
+const COLUMN_COUNT = 18;
 
 const nullableText = (value: unknown): string | null => (value === null ? null : String(value));
 
@@ -28,6 +28,7 @@ export function contentOfRow(row: SqlRow): AuditContent {
     sources: row['sources'] as string[],
     outcome: row['outcome'] as AuditOutcome,
     durationMs: Number(row['duration_ms']),
+    tokenId: nullableText(row['token_id'] ?? null),
   };
 }
 
@@ -81,6 +82,7 @@ export async function insertRecords(
       r.durationMs,
       r.prevHash,
       r.hash,
+      r.tokenId ?? null,
       Buffer.from(leafSeeds[i]!).toString('hex'),
     );
     const base = i * (COLUMN_COUNT + 1);

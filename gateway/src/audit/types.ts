@@ -32,6 +32,8 @@ export interface AuditRecordInput {
   readonly outcome: AuditOutcome;
   /** Request duration in milliseconds (kept to the microsecond). */
   readonly durationMs: number;
+  /** The client token's `jti`, when it had one. */
+  readonly tokenId?: string | null;
 }
 
 /** A committed record: its content as hashed, its place in the chain and its hash. */
@@ -51,6 +53,8 @@ export interface StoredAuditRecord {
   readonly sources: readonly string[];
   readonly outcome: AuditOutcome;
   readonly durationMs: number;
+  /** The client token's `jti`; null when it had none (and for records older than migration 003). */
+  readonly tokenId?: string | null;
   /** Hex SHA-256 of the previous record (64 zeros for the first). */
   readonly prevHash: string;
   /** Hex SHA-256 over seq, prevHash and the content (see chain.ts). */

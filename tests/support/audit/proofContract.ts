@@ -12,7 +12,6 @@ import { AuditQueryError } from '../../../gateway/src/audit/errors.ts';
 import { readLeaf } from '../../../gateway/src/audit/leaf.ts';
 import { verifyConsistency } from '../../../gateway/src/audit/merkle.ts';
 import { loadMigrations, migrate } from '../../../gateway/src/audit/migrations.ts';
-import { RECORD_COLUMNS } from '../../../gateway/src/audit/recordRows.ts';
 import { verifyNote } from '../../../gateway/src/audit/signedNote.ts';
 import type { SqlDatabase } from '../../../gateway/src/audit/sqlDatabase.ts';
 import type { AuditStore } from '../../../gateway/src/audit/types.ts';
@@ -122,6 +121,10 @@ export function proofContract(fresh: FreshDatabaseFactory): void {
     });
   });
 
+  const FIRST_SCHEMA_COLUMNS =
+    'seq, at, request_id, client_id, officer, procedure_code, dossier_id, operation_name, operation_hash, ' +
+    'fields, denied, subjects, sources, outcome, duration_ms, prev_hash, hash';
+
   it('makes the records of a log written before the tree its first leaves, old checkpoints still verifying', async () => {
     const { db, cleanup } = await fresh();
     try {
@@ -136,7 +139,8 @@ export function proofContract(fresh: FreshDatabaseFactory): void {
       );
       for (const r of old) {
         await db.query(
-          `INSERT INTO audit_records (${RECORD_COLUMNS}) VALUES (${Array.from({ length: 17 }, (_, i) => `$${i + 1}`).join(', ')})`,
+          // The columns of the first schema (001), as such a log was written.
+          `INSERT INTO audit_records (${FIRST_SCHEMA_COLUMNS}) VALUES (${Array.from({ length: 17 }, (_, i) => `$${i + 1}`).join(', ')})`,
           [
             r.seq,
             r.at,

@@ -59,7 +59,7 @@ const swap = async (db: SqlExecutor, a: number, b: number) => {
 
 const forgedRowSql = `INSERT INTO audit_records (${RECORD_COLUMNS})
   SELECT $1, at, 'forged', client_id, officer, procedure_code, dossier_id, operation_name, operation_hash,
-         fields, denied, subjects, sources, outcome, duration_ms, prev_hash, $2
+         fields, denied, subjects, sources, outcome, duration_ms, prev_hash, $2, token_id
   FROM audit_records WHERE seq = $3`;
 
 type Attack = (s: StoreUnderTest) => Promise<void>;

@@ -41,6 +41,7 @@ export function auditPlugin(options: AuditPluginOptions): ApolloServerPlugin<Gat
               requestId: context.requestId,
               clientId: identity.clientId,
               officer: identity.officer ?? null,
+              tokenId: identity.tokenId ?? null,
               // A purpose that was refused is still recorded when well-formed (never raw header text).
               procedureCode:
                 caller?.procedureCode ?? wellFormed(purposeHeaders.procedureCode, isProcedureCode),
