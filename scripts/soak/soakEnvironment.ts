@@ -157,6 +157,10 @@ export async function startSoakEnvironment(log: (line: string) => void): Promise
       // The soak measures the stack, not the quota: its one client may use the whole rate.
       RATE_LIMIT_CAPACITY: '100000',
       RATE_LIMIT_REFILL_PER_SECOND: '100000',
+      CLIENT_MAX_CONCURRENT_REQUESTS: '1000',
+      // The soak's traffic names one fixed dossier for many citizens: purpose is checked against the
+      // registry only (proving it against the one-stop system is tested in purposeEnforce.test.ts).
+      PURPOSE_VERIFICATION: 'declared',
     });
     const gatewayUrls = ports.gateways.map((p) => `http://127.0.0.1:${p}`);
     const gateways: SoakProcess[] = [];

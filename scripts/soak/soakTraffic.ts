@@ -166,7 +166,9 @@ export async function runTraffic(options: TrafficOptions): Promise<{ skipped: nu
 
   const send = async (shape: Shape) => {
     const request = shape.build(random);
-    const requestId = `soak-${randomUUID()}`;
+    // The client's correlation id; the gateway names the request itself (the response's X-Request-Id),
+    // and that is the id its audit record carries.
+    let requestId = `soak-${randomUUID()}`;
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'x-request-id': requestId,
@@ -191,6 +193,7 @@ export async function runTraffic(options: TrafficOptions): Promise<{ skipped: nu
           signal: AbortSignal.timeout(30_000),
         });
         status = response.status;
+        requestId = response.headers.get('x-request-id') ?? requestId;
         const json = (await response.json().catch(() => ({}))) as {
           data?: unknown;
           errors?: { extensions?: { code?: string } }[];
