@@ -43,10 +43,11 @@ export async function fileDossiers(onestopUrl: string, requests: readonly WorkRe
         headers: { 'content-type': 'application/json', authorization: `Bearer ${UPSTREAM_API_KEY}` },
         body: JSON.stringify(dossierFor(requestsOfCase, receivedOn)),
       });
-      await response.arrayBuffer();
+      // The mock's refusal names the field that failed, never a value.
+      const answer = await response.text();
       if (response.status === 201) filed++;
       else if (response.status !== 409)
-        throw new Error(`one-stop system: filing a dossier got ${response.status}`);
+        throw new Error(`one-stop system: filing a dossier got ${response.status}: ${answer.slice(0, 500)}`);
     }
   };
   await Promise.all(Array.from({ length: 16 }, worker));

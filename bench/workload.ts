@@ -11,6 +11,7 @@ import { serialsOfCitizen } from '../mocks/data/landHolders.ts';
 import { decodePerson } from '../mocks/data/person.ts';
 import { resultsOfCitizen } from '../mocks/data/results.ts';
 import { sampleCitizenIds } from '../mocks/data/samples.ts';
+import { MAX_RELATED_SUBJECTS } from '../mocks/dossiers.ts';
 import type { PreparedRequest } from './loadGenerator.ts';
 
 /** A client system of the benchmark: its token is signed by the harness (benchKeys.ts). */
@@ -141,29 +142,40 @@ export function buildWorkload(options: WorkloadOptions): WorkRequest[] {
   const results = pool.flatMap((c) => resultsOfCitizen(c).map((r) => [c, r.maKetQua] as const));
   const pickOf = <T>(list: readonly T[]) => (list.length > 0 ? rng.pick(list) : undefined);
   const out: WorkRequest[] = [];
-  const perCase: number[] = [];
+  const cases: { number: number; requests: number; subjects: Set<string> }[] = [];
   for (let n = 0; n < options.requests; n++) {
     const client = clients.pick(rng);
     const kind = mix.pick(rng);
-    // A case is a dossier an officer works on: up to CASE_REQUESTS of the client's requests under
-    // one procedure in a row (a dossier is for one procedure).
-    const caseKey = kind === 'issueResult' ? client + BENCH_CLIENTS.length : client;
-    const sent = perCase[caseKey] ?? 0;
-    perCase[caseKey] = sent + 1;
-    const dossier = dossierId(caseKey, options.seed, Math.floor(sent / CASE_REQUESTS));
     const request = (
       kind: WorkKind,
       variables: Record<string, unknown>,
       subjects: Subject[],
       procedure = READ_PROCEDURE,
-    ): WorkRequest => ({
-      client,
-      kind,
-      procedure,
-      dossier,
-      subjects,
-      body: JSON.stringify({ query: WORK_QUERIES[kind], variables }),
-    });
+    ): WorkRequest => {
+      // A case is a dossier an officer works on: up to CASE_REQUESTS of the client's requests under
+      // one procedure in a row (a dossier is for one procedure), naming no more subjects than the
+      // one-stop system accepts on one dossier.
+      const caseKey = kind === 'issueResult' ? client + BENCH_CLIENTS.length : client;
+      let current = cases[caseKey] ?? { number: 0, requests: 0, subjects: new Set<string>() };
+      const keys = subjects.map((s) => `${s.loai}:${s.ma}`);
+      const grown = new Set([...current.subjects, ...keys]);
+      if (
+        current.requests === CASE_REQUESTS ||
+        (current.requests > 0 && grown.size > MAX_RELATED_SUBJECTS + 1)
+      ) {
+        current = { number: current.number + 1, requests: 0, subjects: new Set(keys) };
+      } else current = { ...current, subjects: grown };
+      current.requests += 1;
+      cases[caseKey] = current;
+      return {
+        client,
+        kind,
+        procedure,
+        dossier: dossierId(caseKey, options.seed, current.number),
+        subjects,
+        body: JSON.stringify({ query: WORK_QUERIES[kind], variables }),
+      };
+    };
     const profile = (id: string) => request('profile', { id }, [{ loai: 'CONG_DAN', ma: id }]);
     const id = citizen();
     switch (kind) {

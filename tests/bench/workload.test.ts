@@ -16,6 +16,7 @@ import {
 import { isAgencyCode } from '../../lib/agency.ts';
 import { isCitizenId, isDossierId } from '../../lib/ids.ts';
 import { congDan } from '../../mocks/data/population.ts';
+import { hoSoSchema } from '../../mocks/dossiers.ts';
 
 const day = buildWorkload({ poolSize: 1_000, requests: 2_000, seed: 'test' });
 
@@ -78,6 +79,18 @@ describe("the day's workload", () => {
           expect(listed).toContain(root);
       }
     }
+  });
+
+  it('files only dossiers the one-stop system accepts, however many ids the batches name', () => {
+    // A large day, so that several batch requests land in one case.
+    const large = buildWorkload({ poolSize: 2_000, requests: 20_000, seed: 'large' });
+    const cases = [...Map.groupBy(large, (r) => r.dossier).values()];
+    for (const requests of cases) {
+      const parsed = hoSoSchema.safeParse(dossierFor(requests, '2026-12-01'));
+      expect(parsed.error?.issues ?? []).toEqual([]);
+    }
+    const batchCases = cases.filter((requests) => requests.some((r) => r.kind === 'batch'));
+    expect(batchCases.some((requests) => requests.length > 1)).toBe(true);
   });
 
   it("sends each request with its own client's token and its purpose headers", () => {
