@@ -42,7 +42,7 @@ export function benchmarksMarkdown(run: BenchRun): string {
     if (best.length > 0)
       out.push(`Highest open-loop rate with p99 ≤ ${run.sloMs} ms: ${best.join('; ')}.`, '');
   }
-  out.push(...memory(run), ...method(run), ...reading(run, engine));
+  out.push(...memory(run), ...auditAppend(run), ...method(run), ...reading(run, engine));
   try {
     out.push(readFileSync(join(process.cwd(), 'bench', 'NOTES.md'), 'utf8'));
   } catch {
@@ -202,6 +202,25 @@ function memory(run: BenchRun): string[] {
     '## Memory over time',
     '',
     `lienthong at ${m.rate} req/s (60% of its cold closed-loop throughput), open loop for ${m.minutes} min; RSS of the gateway sampled every 5 s. Median RSS per minute (MB): ${m.medianRssMbPerMinute.join(', ')}. Last minute over second minute: ${m.growth}× — **${m.verdict}**. Over the run: ${m.load.sent} requests sent, ${m.load.non2xx + m.load.errors + m.load.timeouts} failed, p99 ${m.load.p99Ms} ms.`,
+    '',
+  ];
+}
+
+function auditAppend(run: BenchRun): string[] {
+  const rates = run.auditAppend ?? [];
+  if (rates.length === 0) return [];
+  const one = rates.find((r) => r.writers === 1)?.recordsPerSecond;
+  return [
+    '## The audit log: append rate of one PostgreSQL with 1, 2 and 4 writers',
+    '',
+    `Each writer is a process holding an audit store on one PostgreSQL database, as a gateway replica does (\`bench/auditWriter.ts\`), with ${rates[0]?.inFlight} appends in flight through its group commit: the day's records (one to three citizens, a batch of 5–20 in 8%), every record a leaf of the Merkle tree, checkpoints signed every 1,000 records and every 5 s. Afterwards the whole log is verified: every record chained, the tree recomputed, every checkpoint's signature checked.`,
+    '',
+    '| writers | records/s | × 1 writer | failed appends | writer CPU ms/record | log verified |',
+    '|---:|---:|---:|---:|---:|---|',
+    ...rates.map(
+      (r) =>
+        `| ${r.writers} | ${r.recordsPerSecond} | ${one ? Math.round((r.recordsPerSecond / one) * 100) / 100 : '–'} | ${r.failed} | ${r.writerCpuMsPerRecord} | ${r.verified.ok ? 'intact' : '**broken**'} (${r.verified.records} records, ${r.verified.checkpoints} checkpoints) |`,
+    ),
     '',
   ];
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { stripSecurityFeatures } from '../gateway/src/operation/supergraphSecurity.ts';
 import { FIXTURES } from '../mocks/fixtures.ts';
+import { type AppendRate, measureAppendRates } from './auditAppend.ts';
 import { type BackendSpec, type Backends, startBackends } from './backends.ts';
 import { type BenchKeys, createBenchKeys } from './benchKeys.ts';
 import { captureWork } from './direct.ts';
@@ -59,6 +60,8 @@ export interface BenchPlan {
   readonly rateSteps: readonly number[];
   /** RSS per minute of lienthong over a long open-loop run (`--memory`); absent: not run. */
   readonly memory?: { readonly minutes: number; readonly share: number };
+  /** The audit log's append rate with these numbers of writer processes, each this many appends in flight. */
+  readonly auditAppend: { readonly writerCounts: readonly number[]; readonly inFlight: number };
 }
 
 const ENGINE: BackendSpec = {
@@ -89,6 +92,9 @@ const LATENCY: BackendSpec = {
 export const MAIN: readonly TargetSpec[] = [LIENTHONG_FULL, APOLLO, HIVE, HIVE_ROUTER];
 const ALL_PHASES: readonly Phase[] = ['cold', 'warm', 'rate', 'identical'];
 
+/** The append-rate run's name for `--targets=` (it runs with any backend filter). */
+export const AUDIT_APPEND = 'audit-append';
+
 /** Narrows a plan to some targets or backends (`--targets=a,b --backends=…`). */
 export interface PlanFilter {
   readonly targets?: readonly string[];
@@ -104,6 +110,10 @@ export function filterPlan(plan: BenchPlan, filter: PlanFilter): BenchPlan {
         ...b,
         entries: b.entries.filter((e) => !filter.targets || filter.targets.includes(e.target.name)),
       })),
+    auditAppend:
+      !filter.targets || filter.targets.includes(AUDIT_APPEND)
+        ? plan.auditAppend
+        : { ...plan.auditAppend, writerCounts: [] },
   };
 }
 
@@ -135,6 +145,7 @@ export function benchPlan(options: PlanOptions | boolean): BenchPlan {
       workload: { poolSize: 2_000, requests: 3_000, captured: 300 },
       sloMs: 250,
       rateSteps: [0.5, 1],
+      auditAppend: { writerCounts: [1, 2], inFlight: 16 },
       ...memory,
     };
   }
@@ -161,6 +172,7 @@ export function benchPlan(options: PlanOptions | boolean): BenchPlan {
     workload: { poolSize: 20_000, requests: 20_000, captured: 4_000 },
     sloMs: 250,
     rateSteps: [0.4, 0.6, 0.8, 0.9, 1, 1.1, 1.25],
+    auditAppend: { writerCounts: [1, 2, 4], inFlight: 64 },
     ...memory,
   };
 }
@@ -190,6 +202,8 @@ export interface BenchRun {
   readonly auditStore: string;
   readonly measurements: readonly Measurement[];
   readonly memory?: MemoryResult;
+  /** Records per second one PostgreSQL takes from 1, 2, 4 writers; absent when no PostgreSQL answered. */
+  readonly auditAppend?: readonly AppendRate[];
 }
 
 interface RunContext {
@@ -216,11 +230,12 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void): Pr
     strippedSupergraphFile,
     stripSecurityFeatures(await readFile(join(process.cwd(), 'schema', 'supergraph.graphql'), 'utf8')),
   );
-  const database = await createAuditDatabase();
+  const database = await createAuditDatabase('run');
   const measurements: Measurement[] = [];
   let purposeVerification: BenchRun['purposeVerification'] = 'declared';
   let mix: Record<WorkKind, number> | undefined;
   let memory: MemoryResult | undefined;
+  let auditAppend: AppendRate[] | undefined;
   try {
     for (const { spec, entries } of plan.backends) {
       await using backends = await startBackends(spec, keys, logDir);
@@ -273,6 +288,15 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void): Pr
         }
       }
     }
+    if (database && plan.auditAppend.writerCounts.length > 0) {
+      auditAppend = await measureAppendRates({
+        ...plan.auditAppend,
+        warmupSeconds: plan.load.warmupSeconds,
+        durationSeconds: plan.load.durationSeconds,
+        database: createAuditDatabase,
+        log,
+      });
+    }
   } finally {
     await database?.drop();
     if (!process.env['BENCH_KEEP']) await rm(dir, { recursive: true, force: true });
@@ -304,6 +328,7 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void): Pr
     auditStore: database ? 'PostgreSQL (local, database of the run)' : 'PGlite (embedded)',
     measurements,
     ...(memory ? { memory } : {}),
+    ...(auditAppend ? { auditAppend } : {}),
   };
 }
 
@@ -456,9 +481,11 @@ function line(m: Measurement): string {
 }
 
 /** A database of the run's own on the local PostgreSQL, if there is one; else the audit uses PGlite. */
-async function createAuditDatabase(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+async function createAuditDatabase(
+  label: string,
+): Promise<{ url: string; drop(): Promise<void> } | undefined> {
   const base = process.env['BENCH_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `lienthong_bench_${Date.now().toString(36)}`;
+  const name = `lienthong_bench_${label}_${Date.now().toString(36)}`;
   const admin = new pg.Client({ connectionString: base, connectionTimeoutMillis: 2_000 });
   try {
     await admin.connect();

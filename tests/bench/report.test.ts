@@ -107,4 +107,21 @@ describe('BENCHMARKS.md', () => {
   it('marks a smoke run as one whose figures mean nothing', () => {
     expect(benchmarksMarkdown(run([measurement({})], true))).toContain('smoke run: figures not meaningful');
   });
+
+  it('gives the audit append rate per writer count against one writer, and says when a log came back broken', () => {
+    const rate = (writers: number, recordsPerSecond: number, ok = true) => ({
+      writers,
+      inFlight: 64,
+      recordsPerSecond,
+      failed: 0,
+      writerCpuMsPerRecord: 0.2,
+      verified: { ok, records: recordsPerSecond * 10, checkpoints: 12 },
+    });
+    const markdown = benchmarksMarkdown({
+      ...run([measurement({})]),
+      auditAppend: [rate(1, 4000), rate(2, 6000), rate(4, 7000, false)],
+    });
+    expect(markdown).toContain('| 2 | 6000 | 1.5 | 0 | 0.2 | intact (60000 records, 12 checkpoints) |');
+    expect(markdown).toContain('| 4 | 7000 | 1.75 | 0 | 0.2 | **broken** (70000 records, 12 checkpoints) |');
+  });
 });
