@@ -1,7 +1,8 @@
 // npm run audit:witness -- --gateway URL --state DIR --key FILE [--token-file FILE] [--interval-seconds 5] [--once]
 // A witness for another body (an inspectorate): polls the gateway's audit checkpoint, checks it and
 // its consistency with the last head it accepted, cosigns and keeps accepted heads in DIR. The token
-// (audit:read) comes from --token-file or AUDIT_WITNESS_TOKEN. Exit 1 on an alarm (fork, shrinking
+// (audit:read) comes from --token-file, read again before each poll so that it can be rotated while
+// the witness runs, or from AUDIT_WITNESS_TOKEN. Exit 1 on an alarm (fork, shrinking
 // tree, bad signature), 2 when it could not run; with --once, 0 after one good poll.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -28,11 +29,16 @@ await runTool('audit:witness', async () => {
   }
   const interval = Number(values['interval-seconds']);
   if (!Number.isFinite(interval) || interval < 0.1) throw new UsageError('--interval-seconds must be >= 0.1');
-  const token = values['token-file']
-    ? (await readFile(values['token-file'], 'utf8')).trim()
-    : process.env['AUDIT_WITNESS_TOKEN'];
+  const tokenFile = values['token-file'];
+  const readToken = async (file: string) => {
+    const text = (await readFile(file, 'utf8')).trim();
+    if (!text) throw new UsageError(`${file} holds no token`);
+    return text;
+  };
+  const token = tokenFile ? () => readToken(tokenFile) : process.env['AUDIT_WITNESS_TOKEN'];
   if (!token)
     throw new UsageError('a token with audit:read is needed: --token-file FILE or AUDIT_WITNESS_TOKEN');
+  if (typeof token !== 'string') await token();
   const witness = createWitness({
     gateway: values.gateway,
     stateDir: values.state,

@@ -5,12 +5,14 @@
 // rewriting history and recomputing every hash with the checkpoints deleted — and the witness alone
 // exposes them; a fork (history rewritten, then new heads signed with the real key) is caught by
 // the witness process itself.
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noteSignerOf } from '../../gateway/src/audit/checkpoint.ts';
 import { auditStoreOn } from '../../gateway/src/audit/createAuditStore.ts';
@@ -26,7 +28,7 @@ import { silentLogger } from '../../lib/logger.ts';
 import { newKey, record, steppingClock } from '../support/audit/auditTestSupport.ts';
 import { rechain, seedTamperLog, type TamperAttack, tamperAttacks } from '../support/audit/tamperContract.ts';
 import { createTestDatabase, type TestDatabase } from './auditPostgres.ts';
-import { runNode } from './auditProcesses.ts';
+import { NODE, runNode } from './auditProcesses.ts';
 
 const TOKEN = 'witness-test-token';
 
@@ -208,6 +210,45 @@ describe('audit:witness', () => {
     expect(await readFile(join(log.stateDir, 'latest.note'), 'utf8')).toMatch(/^lienthong\/audit\n28\n/);
     expect(await readFile(join(log.stateDir, 'metrics.prom'), 'utf8')).toMatch(/lienthong_witness_alarm 0\n/);
     expect((await verifyCli(log.stateDir)).code).toBe(0);
+  });
+
+  it('reads its token file again before each poll, so a token rotated while it runs is used', async () => {
+    await using log = await watchedLog('rotated');
+    for (let i = 0; i < 3; i++) await log.store.append(record({ requestId: `rotated-${i}` }));
+    await checkpointIfBehind(log.db, {
+      signer: noteSignerOf(key),
+      origin: 'lienthong/audit',
+      now: () => new Date(),
+    });
+    const tokenFile = join(log.stateDir, 'token');
+    await writeFile(tokenFile, 'an-expired-token\n');
+    const child = spawn(
+      NODE,
+      [
+        'scripts/auditWitness.ts',
+        ...['--gateway', log.url, '--state', log.stateDir, '--key', log.keyFile],
+        ...['--token-file', tokenFile, '--interval-seconds', '0.1'],
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const exited = once(child, 'exit');
+    try {
+      const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+      const lineWith = async (text: string) => {
+        for (let next = await lines.next(); !next.done; next = await lines.next())
+          if (next.value.includes(text)) return;
+        throw new Error(`the witness exited before logging "${text}"`);
+      };
+      // The old token is refused: the witness says so and goes on polling.
+      await lineWith('checkpoint not checked');
+      await writeFile(tokenFile, `${TOKEN}\n`);
+      await lineWith('checkpoint accepted');
+      expect(await readFile(join(log.stateDir, 'latest.note'), 'utf8')).toMatch(/^lienthong\/audit\n28\n/);
+      expect(child.exitCode).toBeNull();
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
   });
 
   it('raises the alarm on a fork: history rewritten after it saw it, then new heads signed with the real key', async () => {

@@ -37,8 +37,11 @@ export interface WitnessOptions {
   /** The witness's own directory: pinned keys, accepted heads, metrics, alarm. */
   readonly stateDir: string;
   readonly key: SigningKey;
-  /** Bearer token with `audit:read`, for the consistency proofs. */
-  readonly token: string;
+  /**
+   * Bearer token with `audit:read`, for the consistency proofs; a function is asked before each
+   * request, so that a token can be rotated while the witness runs.
+   */
+  readonly token: string | (() => Promise<string>);
   /** Each request's limit, in ms; default 10 000. */
   readonly timeoutMs?: number;
   readonly clock?: () => Date;
@@ -106,8 +109,9 @@ export function createWitness(options: WitnessOptions) {
   let accepted = 0;
 
   async function get(path: string, auth: boolean): Promise<Response> {
+    const token = typeof options.token === 'string' ? options.token : await options.token();
     return fetch(new URL(path, options.gateway), {
-      headers: auth ? { authorization: `Bearer ${options.token}` } : {},
+      headers: auth ? { authorization: `Bearer ${token}` } : {},
       signal: timeout(),
     });
   }
