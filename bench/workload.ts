@@ -32,6 +32,13 @@ export const BENCH_CLIENTS: readonly BenchClientSpec[] = [
   { id: 'hcm.sotuphap', agency: '79-STP', agencyName: 'Sở Tư pháp TP. Hồ Chí Minh', weight: 1 },
 ];
 
+/**
+ * The client that issues results (the commune registers births and issues their extracts): every
+ * write of the workload is its, so that the peers, whose results-subgraph token acts as one agency,
+ * can issue them too.
+ */
+export const ISSUING_CLIENT = 0;
+
 /** Reads go under a procedure entitled to every read scope; writes under birth registration. */
 export const READ_PROCEDURE = '1.003005';
 export const ISSUE_PROCEDURE = '1.001193';
@@ -144,8 +151,9 @@ export function buildWorkload(options: WorkloadOptions): WorkRequest[] {
   const out: WorkRequest[] = [];
   const cases: { number: number; requests: number; subjects: Set<string> }[] = [];
   for (let n = 0; n < options.requests; n++) {
-    const client = clients.pick(rng);
+    const picked = clients.pick(rng);
     const kind = mix.pick(rng);
+    const client = kind === 'issueResult' ? ISSUING_CLIENT : picked;
     const request = (
       kind: WorkKind,
       variables: Record<string, unknown>,

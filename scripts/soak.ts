@@ -2,8 +2,9 @@
 // Runs the full stack as processes (mocks, five subgraphs, two gateway replicas) over a Redis and a
 // PostgreSQL of its own, drives mixed traffic at a steady rate on loopback while a fault schedule
 // stops and restarts Redis, slows one national database, makes another fail and restarts a gateway
-// replica; then checks that every served request has exactly one audit record and that audit:verify
-// passes, and reports throughput, answers by code, latency and RSS over time (stdout and data/soak/).
+// replica, with a witness polling the audit log throughout; then checks that every served request has
+// exactly one audit record, that the witness accepted the last checkpoint over every record without an
+// alarm, and that audit:verify --witness passes, and reports throughput, answers by code, latency and RSS over time (stdout and data/soak/).
 // Exit 0 when the checks pass, 1 when they do not.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -100,6 +101,8 @@ async function main(): Promise<number> {
   const started = Date.now();
   const sampleEveryMs = Math.min(10_000, Math.max(1_000, durationMs / 60));
   let sampling = true;
+  // Client tokens live 15 minutes: the witness's is renewed every 5.
+  const renewing = setInterval(() => void env.renewWitnessToken().catch(() => {}), 5 * 60_000);
   const sampler = (async () => {
     while (sampling) {
       const mib: Record<string, number> = {};
@@ -142,11 +145,12 @@ async function main(): Promise<number> {
   });
   await faults;
   sampling = false;
+  clearInterval(renewing);
   await sampler;
   log('traffic done; checking the audit log');
   // Let the audit stores' group commits settle before counting.
   await sleep(2_000);
-  const audit = await checkAudit(env.databaseUrl, env.auditJwksFile, outcomes);
+  const audit = await checkAudit(env.databaseUrl, env.auditJwksFile, env.witnessDir, outcomes);
   const command = `npm run soak -- --minutes ${minutes} --rate ${rate}`;
   const report = renderReport({
     command,

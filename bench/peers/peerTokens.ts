@@ -1,10 +1,14 @@
 // The peers' way through the subgraphs' trust: the subgraphs serve only requests carrying an internal
 // token (lib/internalToken.ts) that lives 30 s. A peer gateway gets, per subgraph, a token signed with
 // the benchmark's internal key, re-signed on a timer well inside its lifetime, and sends it as a
-// static header. Only the benchmark holds that key; the subgraphs' trust settings are unchanged.
+// static header. Only the benchmark holds that key; the subgraphs' trust settings are unchanged. The
+// results subgraph's token also carries `results:issue` as the workload's issuing agency under the
+// issuing procedure, so the peers issue the workload's results as lienthong does (the subgraph checks
+// the procedure only on writes).
 import { INTERNAL_TOKEN_LIFETIME_SECONDS, signInternalToken } from '../../lib/internalToken.ts';
 import { loadSigningKey } from '../../lib/keys.ts';
 import { BENCH_DOSSIER, BENCH_PROCEDURE, READ_SCOPES } from '../benchKeys.ts';
+import { BENCH_CLIENTS, ISSUE_PROCEDURE, ISSUING_CLIENT } from '../workload.ts';
 
 export interface PeerTokens {
   /** The Authorization header for a subgraph, fresh. */
@@ -17,12 +21,14 @@ export async function startPeerTokens(keyFile: string, subgraphs: readonly strin
   const headers = new Map<string, string>();
   const refresh = async () => {
     for (const subgraph of subgraphs) {
+      const issuing = subgraph === 'results';
       const token = await signInternalToken(
         key,
         {
           clientId: 'bench.peer',
-          scopes: [...READ_SCOPES],
-          procedureCode: BENCH_PROCEDURE,
+          scopes: issuing ? [...READ_SCOPES, 'results:issue'] : [...READ_SCOPES],
+          procedureCode: issuing ? ISSUE_PROCEDURE : BENCH_PROCEDURE,
+          ...(issuing ? { agency: BENCH_CLIENTS[ISSUING_CLIENT]?.agency } : {}),
           dossierId: BENCH_DOSSIER,
           requestId: 'bench-peer-static',
         },

@@ -1,6 +1,7 @@
 // The soak's own world: keys in a temporary directory, a redis-server and a PostgreSQL of its own on
 // free ports (never the machine's shared services, which the fault schedule would otherwise stop),
-// and the stack as processes — the mocks, one process per subgraph, two gateway replicas.
+// and the stack as processes — the mocks, one process per subgraph, two gateway replicas — and a
+// witness of the audit log polling replica a, as an inspectorate would.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
@@ -12,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { generateSigningJwk, type SigningKey, signingKeyFromJwk, toJwks } from '../../lib/keys.ts';
 import { SOURCES, type Source, subgraphPortVar, upstreamUrlVar } from '../../lib/topology.ts';
 import { type OwnPostgres, startOwnPostgres } from '../../tests/support/ownPostgres.ts';
+import { sign } from './soakTraffic.ts';
 
 export const SOAK_ISSUER = 'https://idp.soak/lienthong';
 export const UPSTREAM_KEY = 'soak-upstream-key';
@@ -30,6 +32,10 @@ export interface SoakEnvironment extends AsyncDisposable {
   readonly databaseUrl: string;
   /** Public keys of the audit checkpoints, for `audit:verify --jwks`. */
   readonly auditJwksFile: string;
+  /** The witness's own directory (accepted heads, metrics, ALARM), for `audit:verify --witness`. */
+  readonly witnessDir: string;
+  /** Signs a fresh audit:read token into the file the witness reads before each poll. */
+  renewWitnessToken(): Promise<void>;
   readonly mockUrls: Readonly<Record<Source, string>>;
   readonly gatewayUrls: readonly string[];
   readonly redis: SoakProcess;
@@ -178,6 +184,26 @@ export async function startSoakEnvironment(log: (line: string) => void): Promise
       // One at a time: the first applies the audit store's migrations.
       await waitReady(`${gatewayUrls[i]}/readyz`);
     }
+    // The witness polls replica a every second; its token file is renewed before tokens expire.
+    const witnessDir = join(dir, 'witness');
+    const witnessTokenFile = join(dir, 'witness.token');
+    const renewWitnessToken = async () =>
+      writeFile(witnessTokenFile, await sign(clientKey, 'audit:read'), { mode: 0o600 });
+    await renewWitnessToken();
+    const witness = soakProcess(dir, 'witness', process.execPath, [
+      'scripts/auditWitness.ts',
+      ...[
+        '--gateway',
+        gatewayUrls[0]!,
+        '--state',
+        witnessDir,
+        '--key',
+        join(dir, 'witness.private.jwk.json'),
+      ],
+      ...['--token-file', witnessTokenFile, '--interval-seconds', '1'],
+    ]);
+    await witness.start();
+    started.push(witness);
     const pg = postgres;
     return {
       dir,
@@ -188,7 +214,9 @@ export async function startSoakEnvironment(log: (line: string) => void): Promise
       gatewayUrls,
       redis,
       gateways,
-      processes: [mocks, ...subgraphs, ...gateways, redis],
+      witnessDir,
+      renewWitnessToken,
+      processes: [mocks, ...subgraphs, ...gateways, redis, witness],
       async [Symbol.asyncDispose]() {
         for (const part of started.reverse()) await part.stop().catch(() => {});
         await pg[Symbol.asyncDispose]();

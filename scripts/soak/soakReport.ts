@@ -1,7 +1,10 @@
 // What the soak measured, and the audit checks it runs afterwards: throughput, error rate by code,
-// latency percentiles, RSS over time per process, and one audit record per served request.
+// latency percentiles, RSS over time per process, one audit record per served request, and a witness
+// that saw the log up to its last checkpoint without an alarm.
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import type { Outcome } from './soakTraffic.ts';
@@ -41,13 +44,71 @@ export interface AuditCheck {
   readonly records: number;
   readonly verify: string;
   readonly verifyOk: boolean;
+  readonly witness: WitnessCheck;
+}
+
+export interface WitnessCheck {
+  /** Records in the log, and the tree size of its last signed checkpoint. */
+  readonly logSize: number;
+  readonly lastCheckpointSize: number;
+  /** Checkpoints signed (C2SP notes) over the whole run. */
+  readonly checkpoints: number;
+  /** The tree size of the last head the witness accepted and cosigned. */
+  readonly witnessedSize: number;
+  /** Whether the witness raised its alarm (fork, shrinking tree, bad signature) at any time. */
+  readonly alarm: boolean;
+}
+
+const witnessedSize = async (witnessDir: string): Promise<number> => {
+  const note = await readFile(join(witnessDir, 'latest.note'), 'utf8').catch(() => '');
+  return Number(note.split('\n')[1] ?? 0) || 0;
+};
+
+/**
+ * Waits (up to `timeoutMs`) until the log's last checkpoint covers every record and the witness has
+ * accepted that checkpoint; reports where each stood when that happened or time ran out.
+ */
+export async function awaitWitness(
+  databaseUrl: string,
+  witnessDir: string,
+  timeoutMs = 120_000,
+): Promise<WitnessCheck> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const { rows } = await client.query<{ records: string; last: string | null; checkpoints: string }>(
+        `SELECT (SELECT count(*) FROM audit_records) AS records,
+                (SELECT max(seq) FROM audit_checkpoints WHERE note IS NOT NULL) AS last,
+                (SELECT count(*) FROM audit_checkpoints WHERE note IS NOT NULL) AS checkpoints`,
+      );
+      const check: WitnessCheck = {
+        logSize: Number(rows[0]?.records ?? 0),
+        lastCheckpointSize: Number(rows[0]?.last ?? 0),
+        checkpoints: Number(rows[0]?.checkpoints ?? 0),
+        witnessedSize: await witnessedSize(witnessDir),
+        alarm: await access(join(witnessDir, 'ALARM')).then(
+          () => true,
+          () => false,
+        ),
+      };
+      const caughtUp = check.lastCheckpointSize === check.logSize && check.witnessedSize === check.logSize;
+      if (caughtUp || check.alarm || Date.now() > until) return check;
+      await sleep(500);
+    }
+  } finally {
+    await client.end();
+  }
 }
 
 export async function checkAudit(
   databaseUrl: string,
   auditJwksFile: string,
+  witnessDir: string,
   outcomes: readonly Outcome[],
 ): Promise<AuditCheck> {
+  const witness = await awaitWitness(databaseUrl, witnessDir);
   const served = outcomes.filter((o) => o.served).map((o) => o.requestId);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -67,7 +128,8 @@ export async function checkAudit(
   let verify: string;
   let verifyOk: boolean;
   try {
-    const { stdout } = await run(process.execPath, ['scripts/auditVerify.ts', '--jwks', auditJwksFile], {
+    const args = ['scripts/auditVerify.ts', '--jwks', auditJwksFile, '--witness', witnessDir];
+    const { stdout } = await run(process.execPath, args, {
       env: { ...process.env, DATABASE_URL: databaseUrl },
     });
     verify = stdout.trim();
@@ -76,7 +138,7 @@ export async function checkAudit(
     verify = String((error as { stdout?: string }).stdout ?? (error as Error).message).trim();
     verifyOk = false;
   }
-  return { served: served.length, missing, duplicated, records, verify, verifyOk };
+  return { served: served.length, missing, duplicated, records, verify, verifyOk, witness };
 }
 
 export interface SoakSummary {
@@ -117,10 +179,13 @@ export function renderReport(summary: SoakSummary): { text: string; rssGrowth: n
   const minuteSamples = summary.rss.filter(
     (s, i) => i === 0 || Math.floor(s.at / 60) !== Math.floor(summary.rss[i - 1]!.at / 60),
   );
+  const w = summary.audit.witness;
+  const witnessSawAll = !w.alarm && w.witnessedSize === w.logSize && w.lastCheckpointSize === w.logSize;
   const passed =
     summary.audit.missing === 0 &&
     summary.audit.duplicated === 0 &&
     summary.audit.verifyOk &&
+    witnessSawAll &&
     rssGrowth < 0.1;
   const lines = [
     `Command: \`${summary.command}\``,
@@ -133,10 +198,13 @@ export function renderReport(summary: SoakSummary): { text: string; rssGrowth: n
     `- Valid requests answered other than fully ok (faults at work): ${unexpected} ` +
       `(${((unexpected / Math.max(1, outcomes.length)) * 100).toFixed(2)}%).`,
     `- Audit: ${summary.audit.records} records; served requests without a record: ${summary.audit.missing}; ` +
-      `request ids with more than one record: ${summary.audit.duplicated}. audit:verify: ${summary.audit.verify}`,
+      `request ids with more than one record: ${summary.audit.duplicated}. audit:verify --witness: ${summary.audit.verify}`,
+    `- Witness: ${w.checkpoints} checkpoints signed; the last covers ${w.lastCheckpointSize} of ${w.logSize} records; ` +
+      `the witness accepted and cosigned up to ${w.witnessedSize}; alarm: ${w.alarm ? 'RAISED' : 'none'}.`,
     `- RSS of ${summary.steadyProcess} after ${summary.warmupSeconds} s warm-up: ` +
       `${steady[0]?.toFixed(1) ?? '?'} → ${steady[steady.length - 1]?.toFixed(1) ?? '?'} MiB (${(rssGrowth * 100).toFixed(1)}%).`,
-    `- Verdict: ${passed ? 'PASS' : 'FAIL'} (no audit record lost or doubled, audit:verify intact, RSS growth under 10%).`,
+    `- Verdict: ${passed ? 'PASS' : 'FAIL'} (no audit record lost or doubled, audit:verify intact against the witness, ` +
+      'the witness saw the last checkpoint over every record without an alarm, RSS growth under 10%).',
     '',
     'Latency by tenth of the run (the faults fall in tenths 3, 5–6, 7 and 9):',
     '',

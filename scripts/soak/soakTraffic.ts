@@ -246,7 +246,8 @@ export async function runTraffic(options: TrafficOptions): Promise<{ skipped: nu
   return { skipped };
 }
 
-function sign(key: SigningKey, scope: string): Promise<string> {
+/** A client token of the soak's client system with these scopes, valid for 15 minutes. */
+export function sign(key: SigningKey, scope: string): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ scope })
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
