@@ -25,6 +25,8 @@ export function benchmarksMarkdown(run: BenchRun): string {
   const out: string[] = [];
   const quickNote = run.quick ? ' --quick (smoke run: figures not meaningful)' : '';
   out.push('# Benchmarks', '');
+  for (const f of run.failures ?? [])
+    out.push(`**Not measured: ${f.target} (${f.backend} backend) failed: ${f.reason}.**`, '');
   out.push(
     `Written by \`npm run bench\`${quickNote} on ${run.finishedAt.slice(0, 10)}; raw numbers in \`bench/results/\`. Machine: ${run.machine.cpus} × ${run.machine.cpuModel}, load average before ${run.machine.loadBefore.join(' / ')}, after ${run.machine.loadAfter.join(' / ')} (1 / 5 / 15 min).`,
     '',

@@ -202,6 +202,12 @@ export interface BenchRun {
   readonly auditStore: string;
   readonly measurements: readonly Measurement[];
   readonly memory?: MemoryResult;
+  /** Entries that failed (target, backend, reason): the run goes on without their rows. */
+  readonly failures?: readonly {
+    readonly target: string;
+    readonly backend: string;
+    readonly reason: string;
+  }[];
   /** Records per second one PostgreSQL takes from 1, 2, 4 writers; absent when no PostgreSQL answered. */
   readonly auditAppend?: readonly AppendRate[];
 }
@@ -236,6 +242,18 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void): Pr
   let mix: Record<WorkKind, number> | undefined;
   let memory: MemoryResult | undefined;
   let auditAppend: AppendRate[] | undefined;
+  const failures: { target: string; backend: string; reason: string }[] = [];
+  // One entry's failure (a process that would not start, a refused setup request) is reported with
+  // the run instead of discarding every figure measured so far.
+  const attempt = async (target: string, backend: string, work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (error) {
+      const reason = (error as Error).message.split('\n')[0] ?? String(error);
+      failures.push({ target, backend, reason });
+      log(`${backend} ${target}: FAILED, ${reason}`);
+    }
+  };
   try {
     for (const { spec, entries } of plan.backends) {
       await using backends = await startBackends(spec, keys, logDir);
@@ -252,7 +270,7 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void): Pr
       const context: RunContext = { plan, dir, files, keys, backends, log, measurements };
       for (const entry of entries) {
         if (entry.target.kind === 'direct') {
-          await measurePhysicalLimit(context, entry.phases);
+          await attempt(entry.target.name, spec.name, () => measurePhysicalLimit(context, entry.phases));
           continue;
         }
         if (entry.target === PURPOSE_DECLARED && !backends.onestopUrl) {
@@ -264,37 +282,43 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void): Pr
           log(`${entry.target.name}: skipped, several lienthong workers need PostgreSQL for the audit`);
           continue;
         }
-        await using target = await startTarget(entry.target, backends, files);
-        await measureTarget(context, target, entry.phases);
+        await attempt(entry.target.name, spec.name, async () => {
+          await using target = await startTarget(entry.target, backends, files);
+          await measureTarget(context, target, entry.phases);
+        });
         mix ??= context.mix;
       }
       if (plan.memory && spec.name === 'engine') {
         const capacity = measurements.find(
           (m) => m.backend === 'engine' && m.target === LIENTHONG_FULL.name && m.phase === 'cold',
         )?.requestsPerSecond;
-        if (capacity) {
-          await using target = await startTarget(LIENTHONG_FULL, backends, files);
-          const rate = Math.max(1, Math.round(capacity * plan.memory.share));
-          const workload = await write(context, 'memory', 'day', dayRequests(context, 'memory'));
-          log(`memory: lienthong at ${rate}/s for ${plan.memory.minutes} min`);
-          memory = await memoryRun({
-            target,
-            workload,
-            tokens: (await keys.freshTokens()).clients,
-            rate,
-            minutes: plan.memory.minutes,
-            log,
+        const minutes = plan.memory.minutes;
+        const rate = capacity ? Math.max(1, Math.round(capacity * plan.memory.share)) : undefined;
+        if (rate)
+          await attempt('memory', spec.name, async () => {
+            await using target = await startTarget(LIENTHONG_FULL, backends, files);
+            const workload = await write(context, 'memory', 'day', dayRequests(context, 'memory'));
+            log(`memory: lienthong at ${rate}/s for ${minutes} min`);
+            memory = await memoryRun({
+              target,
+              workload,
+              tokens: (await keys.freshTokens()).clients,
+              rate,
+              minutes,
+              log,
+            });
           });
-        }
       }
     }
     if (database && plan.auditAppend.writerCounts.length > 0) {
-      auditAppend = await measureAppendRates({
-        ...plan.auditAppend,
-        warmupSeconds: plan.load.warmupSeconds,
-        durationSeconds: plan.load.durationSeconds,
-        database: createAuditDatabase,
-        log,
+      await attempt(AUDIT_APPEND, 'postgres', async () => {
+        auditAppend = await measureAppendRates({
+          ...plan.auditAppend,
+          warmupSeconds: plan.load.warmupSeconds,
+          durationSeconds: plan.load.durationSeconds,
+          database: createAuditDatabase,
+          log,
+        });
       });
     }
   } finally {
@@ -329,6 +353,7 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void): Pr
     measurements,
     ...(memory ? { memory } : {}),
     ...(auditAppend ? { auditAppend } : {}),
+    ...(failures.length > 0 ? { failures } : {}),
   };
 }
 

@@ -74,4 +74,7 @@ if (quick || partial) {
   await writeFile(join(process.cwd(), 'BENCHMARKS.md'), benchmarksMarkdown(run));
   process.stdout.write('wrote BENCHMARKS.md and bench/results/latest.json\n');
 }
-process.exit(0);
+// Figures were written either way; a run with failed entries still exits 1 and names them.
+for (const f of run.failures ?? [])
+  process.stderr.write(`not measured: ${f.target} (${f.backend}): ${f.reason}\n`);
+process.exit(run.failures?.length ? 1 : 0);

@@ -124,4 +124,14 @@ describe('BENCHMARKS.md', () => {
     expect(markdown).toContain('| 2 | 6000 | 1.5 | 0 | 0.2 | intact (60000 records, 12 checkpoints) |');
     expect(markdown).toContain('| 4 | 7000 | 1.75 | 0 | 0.2 | **broken** (70000 records, 12 checkpoints) |');
   });
+
+  it('names every entry that could not be measured at the top', () => {
+    const markdown = benchmarksMarkdown({
+      ...run([measurement({})]),
+      failures: [{ target: 'hive-gateway', backend: 'redis', reason: 'exited with 1 before ready' }],
+    });
+    expect(markdown.split('\n').slice(0, 4).join('\n')).toContain(
+      '**Not measured: hive-gateway (redis backend) failed: exited with 1 before ready.**',
+    );
+  });
 });
