@@ -14,6 +14,10 @@ interface PgPool extends PgQueryable {
   connect(): Promise<PgPoolClient>;
   end(): Promise<void>;
   on(event: 'error', listener: (error: Error) => void): void;
+  on(event: 'connect', listener: (client: PgEventClient) => void): void;
+}
+interface PgEventClient {
+  on(event: 'error', listener: (error: Error) => void): void;
 }
 interface PgModule {
   Pool: new (config: Record<string, unknown>) => PgPool;
@@ -43,12 +47,20 @@ export function openPostgresDatabase(databaseUrl: string, options: OpenDatabaseO
     // Server-side limit, and a client-side one for when the server cannot even answer.
     statement_timeout: statementTimeoutMs,
     query_timeout: statementTimeoutMs + 1_000,
+    // A writer cut off from the server while it holds the audit head's row lock (a network partition,
+    // a frozen process) would otherwise keep every other replica waiting until TCP gives up, hours
+    // later: the server ends such a session, and with it the lock and the uncommitted batch.
+    // Half the statement limit, so that a writer waiting for that lock outlasts it.
+    idle_in_transaction_session_timeout: Math.max(500, Math.floor(statementTimeoutMs / 2)),
     idleTimeoutMillis: 30_000,
     keepAlive: true,
     application_name: 'lienthong-audit',
   });
   // A pooled idle connection that dies (server restart) emits here; the next checkout reconnects.
   pool.on('error', () => {});
+  // A connection the server ends while it is checked out (its session limit, a restart) emits on the
+  // client itself; unheard, that event would end the process. Its pending query rejects either way.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return {
     kind: 'postgres',
     ...executor(pool),
