@@ -58,7 +58,7 @@ function subjectLinks(subjects: readonly string[]): SafeHtml[] {
 }
 
 function eventRow(event: AuditEvent, v: Vocabulary): SafeHtml {
-  return html`<tr><td>${v.time(event.at)}</td><td>${v.client(event.clientId)}</td>
+  return html`<tr><td>${v.time(event.at)}</td><td>${v.clientHtml(event.clientId)}</td>
     <td>${event.officer ?? ''}</td><td>${event.procedureCode ? v.procedure(event.procedureCode) : ''}</td>
     <td>${event.dossierId ?? ''}</td><td>${subjectLinks(event.subjects)}</td><td>${v.fieldList(event.fields)}</td>
     <td>${v.fieldList(event.denied)}</td><td class="outcome-${event.outcome}">${v.outcome(event.outcome)}</td></tr>`;
@@ -124,7 +124,7 @@ export function timelinePage(
   const t = v.t;
   const items = connection.edges.map(
     ({ node: e }) => html`<li>${v.time(e.at)}
-      — <strong>${v.client(e.clientId)}</strong>${e.officer ? html` (${t.officer.toLowerCase()} ${e.officer})` : ''},
+      — <strong>${v.clientHtml(e.clientId)}</strong>${e.officer ? html` (${t.officer.toLowerCase()} ${e.officer})` : ''},
       ${t.procedure.toLowerCase()} ${v.procedure(e.procedureCode)}, ${t.dossier.toLowerCase()} ${e.dossierId ?? '—'}:
       <span class="outcome-${e.outcome}">${v.outcome(e.outcome)}</span>
       <br>${v.fieldList(e.fields)}${e.denied.length > 0 ? html` <span class="bad">${t.denied.toLowerCase()}: ${v.fieldList(e.denied)}</span>` : ''}</li>`,

@@ -5,6 +5,8 @@
 // not rendered at all, only its fields, by label).
 import type { AuditEvent, AuditEventConnection } from '../audit/types.ts';
 import { html, type SafeHtml } from './html.ts';
+import type { InclusionMark } from './inclusionMarks.ts';
+import { vietnamTime } from './localTime.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
 export function citizenSignInPage(v: Vocabulary, error?: string): SafeHtml {
@@ -22,24 +24,46 @@ export function dataFields(fields: readonly string[]): string[] {
   return fields.filter((f) => !f.startsWith('Query.') && !f.startsWith('Mutation.'));
 }
 
-function accessCard(event: AuditEvent, v: Vocabulary): SafeHtml {
+/** Whether the record, as shown, is in the signed log: verified, pending the next checkpoint, or not. */
+export function inclusionMarkHtml(mark: InclusionMark | undefined, v: Vocabulary): SafeHtml {
+  const t = v.t;
+  if (mark?.state === 'verified') {
+    const detail = t.inclusionVerifiedDetail(mark.treeSize, vietnamTime(mark.checkpointAt));
+    return html`<span class="inclusion inclusion-verified ok" title="${detail}">✓ ${t.inclusionVerified}</span>
+      <small class="inclusion-detail muted">${detail}</small>`;
+  }
+  if (mark?.state === 'pending') {
+    return html`<span class="inclusion inclusion-pending muted" title="${t.inclusionPendingDetail}">⧗ ${t.inclusionPending}</span>
+      <small class="inclusion-detail muted">${t.inclusionPendingDetail}</small>`;
+  }
+  // No mark at all is a failure too: a record is never shown as if it had been checked.
+  return html`<span class="inclusion inclusion-failed bad" role="alert" title="${t.inclusionFailedDetail}">✗ ${t.inclusionFailed}</span>
+    <small class="inclusion-detail">${t.inclusionFailedDetail}</small>`;
+}
+
+function accessCard(event: AuditEvent, mark: InclusionMark | undefined, v: Vocabulary): SafeHtml {
   const t = v.t;
   const read = dataFields(event.fields);
   const denied = dataFields(event.denied);
   return html`<li class="access"><dl class="access">
     <dt>${t.citizenWhen}</dt><dd>${v.time(event.at)}</dd>
-    <dt>${t.citizenAgency}</dt><dd class="agency">${v.client(event.clientId)}</dd>
+    <dt>${t.citizenAgency}</dt><dd class="agency">${v.clientHtml(event.clientId)}</dd>
     <dt>${t.citizenFor}</dt><dd class="purpose">${v.procedure(event.procedureCode)}${
       event.dossierId ? html`, ${t.citizenDossier} <span class="dossier">${event.dossierId}</span>` : ''
     }</dd>
     ${read.length > 0 ? html`<dt>${t.citizenData}</dt><dd class="data">${v.fieldList(read)}</dd>` : ''}
     ${denied.length > 0 ? html`<dt>${t.citizenDenied}</dt><dd class="denied">${v.fieldList(denied)}</dd>` : ''}
-    <dt>${t.outcome}</dt><dd class="outcome outcome-${event.outcome}">${v.outcome(event.outcome)}</dd></dl></li>`;
+    <dt>${t.outcome}</dt><dd class="outcome outcome-${event.outcome}">${v.outcome(event.outcome)}</dd>
+    <dt>${t.citizenLog}</dt><dd class="log">${inclusionMarkHtml(mark, v)}</dd></dl></li>`;
 }
 
 export function citizenHistoryPage(
   connection: AuditEventConnection,
-  parts: { chart: SafeHtml; nextHref?: string | undefined },
+  parts: {
+    chart: SafeHtml;
+    marks: ReadonlyMap<string, InclusionMark>;
+    nextHref?: string | undefined;
+  },
   v: Vocabulary,
 ): SafeHtml {
   const t = v.t;
@@ -47,6 +71,6 @@ export function citizenHistoryPage(
   return html`<h1>${t.citizenTitle}</h1><p>${t.citizenIntro}</p>
     <section id="chart-citizen"><h2>${t.citizenChartTitle}</h2>${parts.chart}</section>
     <section aria-labelledby="accesses-title"><h2 id="accesses-title">${t.citizenCount(events.length)}</h2>
-    ${events.length > 0 ? html`<ul class="accesses">${events.map((e) => accessCard(e, v))}</ul>` : html`<p class="muted">${t.citizenNone}</p>`}
+    ${events.length > 0 ? html`<ul class="accesses">${events.map((e) => accessCard(e, parts.marks.get(e.id), v))}</ul>` : html`<p class="muted">${t.citizenNone}</p>`}
     ${parts.nextHref ? html`<p><a href="${parts.nextHref}" rel="next">${t.olderAccesses}</a></p>` : ''}</section>`;
 }

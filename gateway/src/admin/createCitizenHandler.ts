@@ -4,9 +4,12 @@
 // every POST, the strict CSP, no script — and each way across is closed: an administrator's token is
 // refused here, and a citizen's token has no audit:read for the admin pages. The history is read
 // with the store's accessHistory (officers' names stripped) and the read itself is audited before
-// the page is sent, exactly like `myAccessHistory`; if it cannot be, nothing is shown.
+// the page is sent, exactly like `myAccessHistory`; if it cannot be, nothing is shown. Each access
+// listed carries its "verified in the log" mark, checked here against the signed checkpoint
+// (inclusionMarks.ts), so the citizen need not trust the database the page was read from.
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { JSONWebKeySet } from 'jose';
 import type { Logger } from '../../../lib/logger.ts';
 import { AuditQueryError } from '../audit/errors.ts';
 import type { AuditEvent, AuditStore } from '../audit/types.ts';
@@ -24,6 +27,7 @@ import {
 import { TIMELINE_DAYS, timelineChart } from './auditCharts.ts';
 import { citizenHistoryPage, citizenSignInPage } from './citizenPages.ts';
 import { FAVICON_SVG, layout, type SafeHtml } from './html.ts';
+import { inclusionMarks } from './inclusionMarks.ts';
 import { langCookie, langOf } from './locale.ts';
 import { DAY_MS } from './localTime.ts';
 import { type Naming, type Vocabulary, vocabulary } from './vocabulary.ts';
@@ -32,6 +36,8 @@ export interface CitizenHandlerOptions extends Naming {
   readonly store: AuditStore;
   /** Verifies a bare client token exactly as /graphql does; rejects when it is not valid. */
   readonly verifyToken: (token: string) => Promise<ClientIdentity>;
+  /** Keys that verify checkpoint signatures: the gateway's published JWKS, retired keys included. */
+  readonly checkpointJwks: JSONWebKeySet;
   readonly logger: Logger;
   /** Adds `Secure` to the session cookie, for pages served over HTTPS; default false. */
   readonly secureCookie?: boolean;
@@ -167,7 +173,14 @@ export function createCitizenHandler(options: CitizenHandlerOptions) {
         connection.pageInfo.hasNextPage && next
           ? `${PATH}/?${new URLSearchParams({ after: next })}`
           : undefined;
-      body = citizenHistoryPage(connection, { chart, nextHref }, v);
+      // One proof per record listed, so at most PAGE_SIZE short reads, each O(log n) rows.
+      const marks = await inclusionMarks(
+        options.store,
+        connection.edges.map((e) => e.node),
+        options.checkpointJwks.keys,
+        options.logger,
+      );
+      body = citizenHistoryPage(connection, { chart, marks, nextHref }, v);
     } catch (error) {
       if (!(error instanceof AuditQueryError)) throw error;
       status = 400;
