@@ -266,6 +266,34 @@ describe("the citizen's page marks each record against the signed log", () => {
     });
   });
 
+  it("the admin pages' subject timeline carries the same marks, checked the same way", async () => {
+    const login = await fetch(`${origin}/admin/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+      body: new URLSearchParams({ token: await stack.token('audit:read', { sub: 'thanh-tra.admin' }) }),
+    });
+    expect(login.status).toBe(303);
+    const admin = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const response = await fetch(`${origin}/admin/timeline?subject=Citizen:${FIXTURES.husband}`, {
+      headers: { cookie: admin },
+    });
+    expect(response.status).toBe(200);
+    const items = (await response.text()).split('<li>').slice(1);
+    const marks = Object.fromEntries(
+      items.map((item) => [
+        /H92\.31-251121-\d{4}/.exec(item)?.[0],
+        /class="inclusion inclusion-(\w+)/.exec(item)?.[1],
+      ]),
+    );
+    expect(marks).toEqual({
+      'H92.31-251121-6005': 'verified',
+      'H92.31-251121-6004': 'verified',
+      'H92.31-251121-6002': 'failed',
+      'H92.31-251121-6001': 'failed',
+    });
+  });
+
   it('ATTACK: a later checkpoint signed with another key under the same name marks every record not verified', async () => {
     const forger = await signingKeyFromJwk(await generateSigningJwk('EdDSA', 'citizen-log-audit'));
     // Reading the page appended a record since the last checkpoint: the forged one covers it all.

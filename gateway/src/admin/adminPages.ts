@@ -4,6 +4,7 @@
 import type { AuditEvent, AuditEventConnection } from '../audit/types.ts';
 import { AUDIT_OUTCOMES } from '../audit/types.ts';
 import { html, type SafeHtml } from './html.ts';
+import { type InclusionMark, inclusionMarkHtml } from './inclusionMarks.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
 /** The search form's fields, as typed (dates are YYYY-MM-DD, Vietnam time, both inclusive). */
@@ -118,7 +119,7 @@ export function searchPage(
 export function timelinePage(
   subject: string,
   connection: AuditEventConnection,
-  parts: { chart: SafeHtml; nextHref?: string | undefined },
+  parts: { chart: SafeHtml; marks: ReadonlyMap<string, InclusionMark>; nextHref?: string | undefined },
   v: Vocabulary,
 ): SafeHtml {
   const t = v.t;
@@ -127,7 +128,8 @@ export function timelinePage(
       — <strong>${v.clientHtml(e.clientId)}</strong>${e.officer ? html` (${t.officer.toLowerCase()} ${e.officer})` : ''},
       ${t.procedure.toLowerCase()} ${v.procedure(e.procedureCode)}, ${t.dossier.toLowerCase()} ${e.dossierId ?? '—'}:
       <span class="outcome-${e.outcome}">${v.outcome(e.outcome)}</span>
-      <br>${v.fieldList(e.fields)}${e.denied.length > 0 ? html` <span class="bad">${t.denied.toLowerCase()}: ${v.fieldList(e.denied)}</span>` : ''}</li>`,
+      <br>${v.fieldList(e.fields)}${e.denied.length > 0 ? html` <span class="bad">${t.denied.toLowerCase()}: ${v.fieldList(e.denied)}</span>` : ''}
+      <br>${inclusionMarkHtml(parts.marks.get(e.id), v)}</li>`,
   );
   return html`<h1>${t.timelineTitle} <code>${subject}</code></h1>
     <section id="chart-timeline">${parts.chart}</section><section>

@@ -5,8 +5,7 @@
 // not rendered at all, only its fields, by label).
 import type { AuditEvent, AuditEventConnection } from '../audit/types.ts';
 import { html, type SafeHtml } from './html.ts';
-import type { InclusionMark } from './inclusionMarks.ts';
-import { vietnamTime } from './localTime.ts';
+import { type InclusionMark, inclusionMarkHtml } from './inclusionMarks.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
 export function citizenSignInPage(v: Vocabulary, error?: string): SafeHtml {
@@ -22,23 +21,6 @@ export function citizenSignInPage(v: Vocabulary, error?: string): SafeHtml {
 /** The kinds of data a record read, by label: root lookups are how, not what, so they are left out. */
 export function dataFields(fields: readonly string[]): string[] {
   return fields.filter((f) => !f.startsWith('Query.') && !f.startsWith('Mutation.'));
-}
-
-/** Whether the record, as shown, is in the signed log: verified, pending the next checkpoint, or not. */
-export function inclusionMarkHtml(mark: InclusionMark | undefined, v: Vocabulary): SafeHtml {
-  const t = v.t;
-  if (mark?.state === 'verified') {
-    const detail = t.inclusionVerifiedDetail(mark.treeSize, vietnamTime(mark.checkpointAt));
-    return html`<span class="inclusion inclusion-verified ok" title="${detail}">✓ ${t.inclusionVerified}</span>
-      <small class="inclusion-detail muted">${detail}</small>`;
-  }
-  if (mark?.state === 'pending') {
-    return html`<span class="inclusion inclusion-pending muted" title="${t.inclusionPendingDetail}">⧗ ${t.inclusionPending}</span>
-      <small class="inclusion-detail muted">${t.inclusionPendingDetail}</small>`;
-  }
-  // No mark at all is a failure too: a record is never shown as if it had been checked.
-  return html`<span class="inclusion inclusion-failed bad" role="alert" title="${t.inclusionFailedDetail}">✗ ${t.inclusionFailed}</span>
-    <small class="inclusion-detail">${t.inclusionFailedDetail}</small>`;
 }
 
 function accessCard(event: AuditEvent, mark: InclusionMark | undefined, v: Vocabulary): SafeHtml {

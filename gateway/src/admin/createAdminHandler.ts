@@ -26,6 +26,7 @@ import { auditCharts, CHART_DAYS, TIMELINE_DAYS, timelineChart } from './auditCh
 import { auditCsv } from './auditCsv.ts';
 import { chainVerdict, chainVerdictHtml, type LatestCheckpoint, type Verification } from './chainVerdict.ts';
 import { FAVICON_SVG, html, layout, type SafeHtml } from './html.ts';
+import { inclusionMarks } from './inclusionMarks.ts';
 import { langCookie, langOf } from './locale.ts';
 import { DAY_MS } from './localTime.ts';
 import { filterOf, searchParamsOf } from './searchFilter.ts';
@@ -224,8 +225,15 @@ export function createAdminHandler(options: AdminHandlerOptions) {
       const from = new Date(now.getTime() - TIMELINE_DAYS * DAY_MS).toISOString();
       const { events } = await collectEvents(options.store, { ...filter, from }, CHART_MAX);
       const chart = timelineChart(events, now, `${t.timelineTitle} ${filter.subject}`, reply.v);
+      // Each listed record's "verified in the log" mark, as on the citizen's page.
+      const marks = await inclusionMarks(
+        options.store,
+        connection.edges.map((e) => e.node),
+        options.checkpointJwks.keys,
+        options.logger,
+      );
       if (!(await audited(res, reply, session, 'timeline', SHOWN))) return;
-      const body = timelinePage(filter.subject!, connection, { chart, nextHref }, reply.v);
+      const body = timelinePage(filter.subject!, connection, { chart, marks, nextHref }, reply.v);
       show(res, reply, 200, t.timelineTitle, body, session);
     } catch (error) {
       if (!(error instanceof AuditQueryError)) throw error;

@@ -10,6 +10,9 @@ import type { JWK } from 'jose';
 import type { Logger } from '../../../lib/logger.ts';
 import { checkInclusion } from '../audit/checkInclusion.ts';
 import type { AuditEvent, AuditStore } from '../audit/types.ts';
+import { html, type SafeHtml } from './html.ts';
+import { vietnamTime } from './localTime.ts';
+import type { Vocabulary } from './vocabulary.ts';
 
 export type InclusionMark =
   | { readonly state: 'verified'; readonly treeSize: number; readonly checkpointAt: string }
@@ -60,4 +63,21 @@ export async function inclusionMarks(
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, events.length) }, worker));
   return marks;
+}
+
+/** Whether the record, as shown, is in the signed log: verified, pending the next checkpoint, or not. */
+export function inclusionMarkHtml(mark: InclusionMark | undefined, v: Vocabulary): SafeHtml {
+  const t = v.t;
+  if (mark?.state === 'verified') {
+    const detail = t.inclusionVerifiedDetail(mark.treeSize, vietnamTime(mark.checkpointAt));
+    return html`<span class="inclusion inclusion-verified ok" title="${detail}">✓ ${t.inclusionVerified}</span>
+      <small class="inclusion-detail muted">${detail}</small>`;
+  }
+  if (mark?.state === 'pending') {
+    return html`<span class="inclusion inclusion-pending muted" title="${t.inclusionPendingDetail}">⧗ ${t.inclusionPending}</span>
+      <small class="inclusion-detail muted">${t.inclusionPendingDetail}</small>`;
+  }
+  // No mark at all is a failure too: a record is never shown as if it had been checked.
+  return html`<span class="inclusion inclusion-failed bad" title="${t.inclusionFailedDetail}">✗ ${t.inclusionFailed}</span>
+    <small class="inclusion-detail">${t.inclusionFailedDetail}</small>`;
 }
