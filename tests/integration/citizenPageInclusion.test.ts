@@ -47,9 +47,9 @@ interface Card {
   readonly agency: string;
 }
 
-/** The cards of the husband's page, newest first, as the page renders them. */
-async function cards(): Promise<Card[]> {
-  const response = await fetch(`${origin}/cong-dan/`, { redirect: 'manual', headers: { cookie } });
+/** The cards of a citizen's page (the husband's by default), newest first, as the page renders them. */
+async function cards(session = cookie): Promise<Card[]> {
+  const response = await fetch(`${origin}/cong-dan/`, { redirect: 'manual', headers: { cookie: session } });
   expect(response.status).toBe(200);
   const text = await response.text();
   return text
@@ -78,6 +78,18 @@ async function read(sub: string, citizen: string, procedure: string, dossier: st
     { token, procedure, dossier },
   );
   expect(answer.body.errors).toBeUndefined();
+}
+
+/** A citizen's session cookie on /cong-dan/. */
+async function signIn(citizen: string): Promise<string> {
+  const login = await fetch(`${origin}/cong-dan/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+    body: new URLSearchParams({ token: await stack.token('citizen:self', { sub: citizen }) }),
+  });
+  expect(login.status).toBe(303);
+  return (login.headers.get('set-cookie') ?? '').split(';')[0]!;
 }
 
 /** Records of other people's data, written straight to the store. */
@@ -162,14 +174,7 @@ beforeAll(async () => {
   await read(CIVIL_STATUS, FIXTURES.husband, '1.000894', 'H92.31-251121-6004');
   const { rows } = await db.query('SELECT max(seq) AS seq FROM audit_records');
   expect(Number(rows[0]!['seq'])).toBe(33);
-  const login = await fetch(`${origin}/cong-dan/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
-    body: new URLSearchParams({ token: await stack.token('citizen:self', { sub: FIXTURES.husband }) }),
-  });
-  expect(login.status).toBe(303);
-  cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  cookie = await signIn(FIXTURES.husband);
 });
 
 afterAll(async () => {
@@ -245,6 +250,8 @@ describe("the citizen's page marks each record against the signed log", () => {
   });
 
   it('ATTACK: a time moved in the database after its checkpoint shows "not verified" for that record too', async () => {
+    const wife = await signIn(FIXTURES.wife);
+    expect(marksByDossier(await cards(wife))).toEqual({ 'H92.31-251121-6003': 'verified' });
     await db.query(
       "UPDATE audit_records SET at = at - interval '3 days' WHERE dossier_id = 'H92.31-251121-6002'",
     );
@@ -253,6 +260,9 @@ describe("the citizen's page marks each record against the signed log", () => {
       'H92.31-251121-6002': 'failed',
       'H92.31-251121-6001': 'failed',
     });
+    // The wife's record shares the edited row's block of 16: its proof is rebuilt from that row too,
+    // so it cannot be verified any more either — it is never shown as verified.
+    expect(marksByDossier(await cards(wife))).toEqual({ 'H92.31-251121-6003': 'failed' });
   });
 
   it('ATTACK: a checkpoint signed after the edits does not launder them; the pending record becomes verified', async () => {
