@@ -2,7 +2,7 @@
 // token. Plain server-rendered HTML, no script, no external asset, so they work on a closed network.
 // Every read of the audit through these pages is itself audited, exactly like a GraphQL read: the
 // record is committed before the page is sent, and if it cannot be, nothing is shown (fail closed).
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JSONWebKeySet } from 'jose';
 import type { Logger } from '../../../lib/logger.ts';
@@ -21,7 +21,14 @@ import {
   timelinePage,
 } from './adminPages.ts';
 import { collectEvents, readForm, redirect, sendAsset, sendFile, sendPage } from './adminResponses.ts';
-import { csrfMatches, csrfTokenOf, isSameOrigin, sessionCookie, sessionTokenOf } from './adminSession.ts';
+import {
+  isSameOrigin,
+  isSessionPost,
+  type PageSession,
+  pageSessionOf,
+  SESSION_COOKIE,
+  sessionCookie,
+} from './adminSession.ts';
 import { auditCharts, CHART_DAYS, TIMELINE_DAYS, timelineChart } from './auditCharts.ts';
 import { auditCsv } from './auditCsv.ts';
 import { chainVerdict, chainVerdictHtml, type LatestCheckpoint, type Verification } from './chainVerdict.ts';
@@ -65,12 +72,7 @@ const SHOWN = [
   'Query.auditEvents',
 ];
 
-interface Session {
-  readonly identity: ClientIdentity;
-  readonly csrf: string;
-  readonly requestId: string;
-  readonly startedAt: number;
-}
+type Session = PageSession;
 
 /** One request's language and the cookie that remembers a language chosen on the URL. */
 interface Reply {
@@ -141,19 +143,8 @@ export function createAdminHandler(options: AdminHandlerOptions) {
     }
   };
 
-  const sessionOf = async (req: IncomingMessage): Promise<Session | 'none' | 'forbidden'> => {
-    const token = sessionTokenOf(req);
-    if (!token) return 'none';
-    let identity: ClientIdentity;
-    try {
-      identity = await options.verifyToken(token);
-    } catch {
-      return 'none';
-    }
-    if (!identity.scopes.has('audit:read')) return 'forbidden';
-    // The gateway names the audit record of each page read itself, as on /graphql.
-    return { identity, csrf: csrfTokenOf(token), requestId: randomUUID(), startedAt: performance.now() };
-  };
+  const sessionOf = (req: IncomingMessage) =>
+    pageSessionOf(req, { cookieName: SESSION_COOKIE, scope: 'audit:read', verifyToken: options.verifyToken });
 
   const signIn = async (req: IncomingMessage, res: ServerResponse, reply: Reply) => {
     const t = reply.v.t;
@@ -284,7 +275,7 @@ export function createAdminHandler(options: AdminHandlerOptions) {
     if (req.method === 'POST') {
       // Same origin and the session's form token: a forged cross-site form fails both.
       const form = await readForm(req);
-      if (!isSameOrigin(req) || !csrfMatches(sessionTokenOf(req)!, form.get('csrf') ?? undefined)) {
+      if (!isSessionPost(req, session, form)) {
         return message(res, reply, 403, t.refused, t.formExpired, session);
       }
       if (url.pathname === '/admin/logout') {
