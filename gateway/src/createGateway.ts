@@ -262,7 +262,12 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   );
   const jwksBody = JSON.stringify(jwks);
   // The pages name procedures from the registry and fields by the labels in the schema's descriptions.
-  const naming = { procedures: registry, fieldLabels: readFieldLabels(supergraphSdl) };
+  // Client systems by the name the client registry (CLIENTS_FILE) gives them, else by their id.
+  const naming = {
+    procedures: registry,
+    fieldLabels: readFieldLabels(supergraphSdl),
+    clientName: (clientId: string) => clients.get(clientId)?.name,
+  };
   const verifyPageToken = (token: string) => verifier.verify(`Bearer ${token}`);
   const admin = createAdminHandler({
     ...naming,
@@ -275,6 +280,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     ...naming,
     store: auditStore,
     verifyToken: verifyPageToken,
+    checkpointJwks: jwks,
     logger,
   });
   const auditProofs = createAuditProofHandler({

@@ -4,6 +4,7 @@
 import type { AuditEvent, AuditEventConnection } from '../audit/types.ts';
 import { AUDIT_OUTCOMES } from '../audit/types.ts';
 import { html, type SafeHtml } from './html.ts';
+import { type InclusionMark, inclusionMarkHtml } from './inclusionMarks.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
 /** The search form's fields, as typed (dates are YYYY-MM-DD, Vietnam time, both inclusive). */
@@ -58,7 +59,7 @@ function subjectLinks(subjects: readonly string[]): SafeHtml[] {
 }
 
 function eventRow(event: AuditEvent, v: Vocabulary): SafeHtml {
-  return html`<tr><td>${v.time(event.at)}</td><td>${v.client(event.clientId)}</td>
+  return html`<tr><td>${v.time(event.at)}</td><td>${v.clientHtml(event.clientId)}</td>
     <td>${event.officer ?? ''}</td><td>${event.procedureCode ? v.procedure(event.procedureCode) : ''}</td>
     <td>${event.dossierId ?? ''}</td><td>${subjectLinks(event.subjects)}</td><td>${v.fieldList(event.fields)}</td>
     <td>${v.fieldList(event.denied)}</td><td class="outcome-${event.outcome}">${v.outcome(event.outcome)}</td></tr>`;
@@ -118,16 +119,17 @@ export function searchPage(
 export function timelinePage(
   subject: string,
   connection: AuditEventConnection,
-  parts: { chart: SafeHtml; nextHref?: string | undefined },
+  parts: { chart: SafeHtml; marks: ReadonlyMap<string, InclusionMark>; nextHref?: string | undefined },
   v: Vocabulary,
 ): SafeHtml {
   const t = v.t;
   const items = connection.edges.map(
     ({ node: e }) => html`<li>${v.time(e.at)}
-      — <strong>${v.client(e.clientId)}</strong>${e.officer ? html` (${t.officer.toLowerCase()} ${e.officer})` : ''},
+      — <strong>${v.clientHtml(e.clientId)}</strong>${e.officer ? html` (${t.officer.toLowerCase()} ${e.officer})` : ''},
       ${t.procedure.toLowerCase()} ${v.procedure(e.procedureCode)}, ${t.dossier.toLowerCase()} ${e.dossierId ?? '—'}:
       <span class="outcome-${e.outcome}">${v.outcome(e.outcome)}</span>
-      <br>${v.fieldList(e.fields)}${e.denied.length > 0 ? html` <span class="bad">${t.denied.toLowerCase()}: ${v.fieldList(e.denied)}</span>` : ''}</li>`,
+      <br>${v.fieldList(e.fields)}${e.denied.length > 0 ? html` <span class="bad">${t.denied.toLowerCase()}: ${v.fieldList(e.denied)}</span>` : ''}
+      <br>${inclusionMarkHtml(parts.marks.get(e.id), v)}</li>`,
   );
   return html`<h1>${t.timelineTitle} <code>${subject}</code></h1>
     <section id="chart-timeline">${parts.chart}</section><section>

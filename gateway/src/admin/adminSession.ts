@@ -1,5 +1,6 @@
-// The admin pages' session: the administrator's own `audit:read` token, pasted once into the sign-in
-// form and then kept in a cookie that only the browser holds and only /admin receives:
+// The pages' session: the administrator's own `audit:read` token (or, on the citizen's page, the
+// citizen's `citizen:self` token, in a cookie of its own), pasted once into the sign-in form and then
+// kept in a cookie that only the browser holds and only /admin (or /cong-dan) receives:
 //  - HttpOnly: no script can read it (and the pages run none);
 //  - SameSite=Strict: no other site's link or form makes the browser send it, which with the Origin
 //    check on every POST and a per-session form token closes cross-site request forgery;
@@ -8,8 +9,9 @@
 //    where a Secure cookie would never come back; `secureCookie` adds it behind HTTPS.
 // The token is verified again on every request, so its expiry and key rotation apply as on /graphql;
 // nothing is stored server-side, so every gateway replica accepts the same session.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { ClientIdentity } from '../context.ts';
 
 export const SESSION_COOKIE = 'lienthong_admin';
 
@@ -85,4 +87,44 @@ export function isSameOrigin(req: IncomingMessage): boolean {
     }
   }
   return req.headers['sec-fetch-site'] === 'same-origin';
+}
+
+/** A request's signed-in session on one of the pages (admin or citizen). */
+export interface PageSession {
+  readonly identity: ClientIdentity;
+  /** The session's bare token, as its cookie holds it. */
+  readonly token: string;
+  readonly csrf: string;
+  /** The gateway names the audit record of each page read itself, as on /graphql. */
+  readonly requestId: string;
+  readonly startedAt: number;
+}
+
+/**
+ * The session a request's cookie carries: 'none' without a cookie or with one whose token no longer
+ * verifies (expired, rotated out, mangled), 'forbidden' for a valid token without the page's scope.
+ */
+export async function pageSessionOf(
+  req: IncomingMessage,
+  page: {
+    readonly cookieName: string;
+    readonly scope: string;
+    readonly verifyToken: (token: string) => Promise<ClientIdentity>;
+  },
+): Promise<PageSession | 'none' | 'forbidden'> {
+  const token = sessionTokenOf(req, page.cookieName);
+  if (!token) return 'none';
+  let identity: ClientIdentity;
+  try {
+    identity = await page.verifyToken(token);
+  } catch {
+    return 'none';
+  }
+  if (!identity.scopes.has(page.scope)) return 'forbidden';
+  return { identity, token, csrf: csrfTokenOf(token), requestId: randomUUID(), startedAt: performance.now() };
+}
+
+/** A POST of a signed-in page: from this host, carrying the session's form token. */
+export function isSessionPost(req: IncomingMessage, session: PageSession, form: URLSearchParams): boolean {
+  return isSameOrigin(req) && csrfMatches(session.token, form.get('csrf') ?? undefined);
 }

@@ -2,7 +2,7 @@
 // token. Plain server-rendered HTML, no script, no external asset, so they work on a closed network.
 // Every read of the audit through these pages is itself audited, exactly like a GraphQL read: the
 // record is committed before the page is sent, and if it cannot be, nothing is shown (fail closed).
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JSONWebKeySet } from 'jose';
 import type { Logger } from '../../../lib/logger.ts';
@@ -21,11 +21,19 @@ import {
   timelinePage,
 } from './adminPages.ts';
 import { collectEvents, readForm, redirect, sendAsset, sendFile, sendPage } from './adminResponses.ts';
-import { csrfMatches, csrfTokenOf, isSameOrigin, sessionCookie, sessionTokenOf } from './adminSession.ts';
+import {
+  isSameOrigin,
+  isSessionPost,
+  type PageSession,
+  pageSessionOf,
+  SESSION_COOKIE,
+  sessionCookie,
+} from './adminSession.ts';
 import { auditCharts, CHART_DAYS, TIMELINE_DAYS, timelineChart } from './auditCharts.ts';
 import { auditCsv } from './auditCsv.ts';
 import { chainVerdict, chainVerdictHtml, type LatestCheckpoint, type Verification } from './chainVerdict.ts';
 import { FAVICON_SVG, html, layout, type SafeHtml } from './html.ts';
+import { inclusionMarks } from './inclusionMarks.ts';
 import { langCookie, langOf } from './locale.ts';
 import { DAY_MS } from './localTime.ts';
 import { filterOf, searchParamsOf } from './searchFilter.ts';
@@ -64,12 +72,7 @@ const SHOWN = [
   'Query.auditEvents',
 ];
 
-interface Session {
-  readonly identity: ClientIdentity;
-  readonly csrf: string;
-  readonly requestId: string;
-  readonly startedAt: number;
-}
+type Session = PageSession;
 
 /** One request's language and the cookie that remembers a language chosen on the URL. */
 interface Reply {
@@ -140,19 +143,8 @@ export function createAdminHandler(options: AdminHandlerOptions) {
     }
   };
 
-  const sessionOf = async (req: IncomingMessage): Promise<Session | 'none' | 'forbidden'> => {
-    const token = sessionTokenOf(req);
-    if (!token) return 'none';
-    let identity: ClientIdentity;
-    try {
-      identity = await options.verifyToken(token);
-    } catch {
-      return 'none';
-    }
-    if (!identity.scopes.has('audit:read')) return 'forbidden';
-    // The gateway names the audit record of each page read itself, as on /graphql.
-    return { identity, csrf: csrfTokenOf(token), requestId: randomUUID(), startedAt: performance.now() };
-  };
+  const sessionOf = (req: IncomingMessage) =>
+    pageSessionOf(req, { cookieName: SESSION_COOKIE, scope: 'audit:read', verifyToken: options.verifyToken });
 
   const signIn = async (req: IncomingMessage, res: ServerResponse, reply: Reply) => {
     const t = reply.v.t;
@@ -224,8 +216,15 @@ export function createAdminHandler(options: AdminHandlerOptions) {
       const from = new Date(now.getTime() - TIMELINE_DAYS * DAY_MS).toISOString();
       const { events } = await collectEvents(options.store, { ...filter, from }, CHART_MAX);
       const chart = timelineChart(events, now, `${t.timelineTitle} ${filter.subject}`, reply.v);
+      // Each listed record's "verified in the log" mark, as on the citizen's page.
+      const marks = await inclusionMarks(
+        options.store,
+        connection.edges.map((e) => e.node),
+        options.checkpointJwks.keys,
+        options.logger,
+      );
       if (!(await audited(res, reply, session, 'timeline', SHOWN))) return;
-      const body = timelinePage(filter.subject!, connection, { chart, nextHref }, reply.v);
+      const body = timelinePage(filter.subject!, connection, { chart, marks, nextHref }, reply.v);
       show(res, reply, 200, t.timelineTitle, body, session);
     } catch (error) {
       if (!(error instanceof AuditQueryError)) throw error;
@@ -276,7 +275,7 @@ export function createAdminHandler(options: AdminHandlerOptions) {
     if (req.method === 'POST') {
       // Same origin and the session's form token: a forged cross-site form fails both.
       const form = await readForm(req);
-      if (!isSameOrigin(req) || !csrfMatches(sessionTokenOf(req)!, form.get('csrf') ?? undefined)) {
+      if (!isSessionPost(req, session, form)) {
         return message(res, reply, 403, t.refused, t.formExpired, session);
       }
       if (url.pathname === '/admin/logout') {

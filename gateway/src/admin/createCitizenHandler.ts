@@ -4,9 +4,12 @@
 // every POST, the strict CSP, no script — and each way across is closed: an administrator's token is
 // refused here, and a citizen's token has no audit:read for the admin pages. The history is read
 // with the store's accessHistory (officers' names stripped) and the read itself is audited before
-// the page is sent, exactly like `myAccessHistory`; if it cannot be, nothing is shown.
-import { createHash, randomUUID } from 'node:crypto';
+// the page is sent, exactly like `myAccessHistory`; if it cannot be, nothing is shown. Each access
+// listed carries its "verified in the log" mark, checked here against the signed checkpoint
+// (inclusionMarks.ts), so the citizen need not trust the database the page was read from.
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { JSONWebKeySet } from 'jose';
 import type { Logger } from '../../../lib/logger.ts';
 import { AuditQueryError } from '../audit/errors.ts';
 import type { AuditEvent, AuditStore } from '../audit/types.ts';
@@ -15,15 +18,16 @@ import { messagePage } from './adminPages.ts';
 import { readForm, redirect, sendAsset, sendPage } from './adminResponses.ts';
 import {
   CITIZEN_SESSION_COOKIE,
-  csrfMatches,
-  csrfTokenOf,
   isSameOrigin,
+  isSessionPost,
+  type PageSession,
+  pageSessionOf,
   sessionCookie,
-  sessionTokenOf,
 } from './adminSession.ts';
 import { TIMELINE_DAYS, timelineChart } from './auditCharts.ts';
 import { citizenHistoryPage, citizenSignInPage } from './citizenPages.ts';
 import { FAVICON_SVG, layout, type SafeHtml } from './html.ts';
+import { inclusionMarks } from './inclusionMarks.ts';
 import { langCookie, langOf } from './locale.ts';
 import { DAY_MS } from './localTime.ts';
 import { type Naming, type Vocabulary, vocabulary } from './vocabulary.ts';
@@ -32,6 +36,8 @@ export interface CitizenHandlerOptions extends Naming {
   readonly store: AuditStore;
   /** Verifies a bare client token exactly as /graphql does; rejects when it is not valid. */
   readonly verifyToken: (token: string) => Promise<ClientIdentity>;
+  /** Keys that verify checkpoint signatures: the gateway's published JWKS, retired keys included. */
+  readonly checkpointJwks: JSONWebKeySet;
   readonly logger: Logger;
   /** Adds `Secure` to the session cookie, for pages served over HTTPS; default false. */
   readonly secureCookie?: boolean;
@@ -54,13 +60,8 @@ const SHOWN = [
   'Query.myAccessHistory',
 ];
 
-interface Session {
-  /** The citizen's own 12-digit id: the token's subject, checked by the token verifier. */
-  readonly citizenId: string;
-  readonly csrf: string;
-  readonly requestId: string;
-  readonly startedAt: number;
-}
+/** The citizen's own 12-digit id is the identity's clientId: the token's subject, checked by the verifier. */
+type Session = PageSession;
 
 /** The newest accesses within the chart's days, page by page through the citizen's own history. */
 async function recentAccesses(store: AuditStore, subject: string, since: number): Promise<AuditEvent[]> {
@@ -101,7 +102,7 @@ export function createCitizenHandler(options: CitizenHandlerOptions) {
           title: v.t.citizenTitle,
           lang: v.lang,
           area: PATH,
-          signedInAs: session?.citizenId,
+          signedInAs: session?.identity.clientId,
           csrf: session?.csrf,
         },
         body,
@@ -109,24 +110,13 @@ export function createCitizenHandler(options: CitizenHandlerOptions) {
       headers,
     );
 
-  const sessionOf = async (req: IncomingMessage): Promise<Session | 'none' | 'forbidden'> => {
-    const token = sessionTokenOf(req, CITIZEN_SESSION_COOKIE);
-    if (!token) return 'none';
-    let identity: ClientIdentity;
-    try {
-      identity = await options.verifyToken(token);
-    } catch {
-      return 'none';
-    }
-    // Only a citizen token: the verifier guarantees its subject is a citizen id and its only scope.
-    if (!identity.scopes.has('citizen:self')) return 'forbidden';
-    return {
-      citizenId: identity.clientId,
-      csrf: csrfTokenOf(token),
-      requestId: randomUUID(),
-      startedAt: performance.now(),
-    };
-  };
+  // Only a citizen token: the verifier guarantees its subject is a citizen id and its only scope.
+  const sessionOf = (req: IncomingMessage) =>
+    pageSessionOf(req, {
+      cookieName: CITIZEN_SESSION_COOKIE,
+      scope: 'citizen:self',
+      verifyToken: options.verifyToken,
+    });
 
   const signIn = async (req: IncomingMessage, res: ServerResponse, v: Vocabulary) => {
     if (!isSameOrigin(req)) return show(res, v, {}, 403, citizenSignInPage(v, v.t.signInHere));
@@ -150,7 +140,7 @@ export function createCitizenHandler(options: CitizenHandlerOptions) {
     session: Session,
     url: URL,
   ) => {
-    const subject = `Citizen:${session.citizenId}`;
+    const subject = `Citizen:${session.identity.clientId}`;
     let body: SafeHtml;
     let status = 200;
     try {
@@ -167,7 +157,14 @@ export function createCitizenHandler(options: CitizenHandlerOptions) {
         connection.pageInfo.hasNextPage && next
           ? `${PATH}/?${new URLSearchParams({ after: next })}`
           : undefined;
-      body = citizenHistoryPage(connection, { chart, nextHref }, v);
+      // One proof per record listed, so at most PAGE_SIZE short reads, each O(log n) rows.
+      const marks = await inclusionMarks(
+        options.store,
+        connection.edges.map((e) => e.node),
+        options.checkpointJwks.keys,
+        options.logger,
+      );
+      body = citizenHistoryPage(connection, { chart, marks, nextHref }, v);
     } catch (error) {
       if (!(error instanceof AuditQueryError)) throw error;
       status = 400;
@@ -176,7 +173,7 @@ export function createCitizenHandler(options: CitizenHandlerOptions) {
     try {
       await options.store.append({
         requestId: session.requestId,
-        clientId: session.citizenId,
+        clientId: session.identity.clientId,
         officer: null,
         operationName: 'citizen.history',
         operationHash: createHash('sha256').update('citizen.history').digest('hex'),
@@ -219,8 +216,7 @@ export function createCitizenHandler(options: CitizenHandlerOptions) {
     }
     if (req.method === 'POST') {
       const form = await readForm(req);
-      const token = sessionTokenOf(req, CITIZEN_SESSION_COOKIE)!;
-      if (!isSameOrigin(req) || !csrfMatches(token, form.get('csrf') ?? undefined)) {
+      if (!isSessionPost(req, session, form)) {
         return show(res, v, headers, 403, messagePage(v.t.refused, v.t.formExpired, v, `${PATH}/`), session);
       }
       if (url.pathname === `${PATH}/logout`)

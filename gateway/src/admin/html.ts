@@ -75,6 +75,7 @@ ul.legend{display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;list-style:none;padding:0
 .verdict-bad{border-color:#a61b1b;background:#fdecec}.verdict-bad .verdict-icon{color:#a61b1b}
 ul.accesses{list-style:none;padding:0;margin:0}ul.accesses li{border:1px solid #d9dde3;border-radius:6px;padding:.7rem .8rem;margin:0 0 .7rem;background:#fff}
 dl.access{display:grid;grid-template-columns:minmax(6rem,max-content) 1fr;gap:.25rem .7rem;margin:0}dl.access dt{color:#4a5566}dl.access dd{margin:0}
+.inclusion{font-weight:600}.inclusion-detail{display:block;font-size:.8rem}.inclusion-failed+.inclusion-detail{color:#a61b1b}
 @media (max-width:40rem){header{padding:.5rem .8rem}main{padding:.6rem .7rem}section{padding:.6rem .7rem}dl.access{grid-template-columns:1fr}dl.access dd{margin-bottom:.3rem}}
 `;
 

@@ -121,6 +121,16 @@ const VI = {
   citizenDenied: 'Không được cung cấp',
   citizenChartTitle: 'Số lần dữ liệu của bạn được đọc mỗi ngày',
   citizenCount: (count: number) => `${count} lần truy cập gần nhất`,
+  citizenLog: 'Sổ nhật ký',
+  inclusionVerified: 'Đã xác minh trong sổ nhật ký',
+  inclusionVerifiedDetail: (size: number, at: string) =>
+    `theo điểm kiểm tra có chữ ký gồm ${size} bản ghi, lúc ${at}`,
+  inclusionPending: 'Đang chờ điểm kiểm tra (checkpoint) tiếp theo',
+  inclusionPendingDetail:
+    'bản ghi mới hơn điểm kiểm tra có chữ ký gần nhất; sẽ xác minh được sau điểm tiếp theo',
+  inclusionFailed: 'Không xác minh được',
+  inclusionFailedDetail:
+    'bản ghi như hiển thị không được chứng minh là nằm trong sổ nhật ký đã ký; hãy báo cho cơ quan thanh tra',
 };
 
 export type Messages = typeof VI;
@@ -220,6 +230,15 @@ const EN: Messages = {
   citizenDenied: 'Not provided',
   citizenChartTitle: 'Times your data was read, per day',
   citizenCount: (count) => `the latest ${count} accesses`,
+  citizenLog: 'Audit log',
+  inclusionVerified: 'Verified in the log',
+  inclusionVerifiedDetail: (size, at) => `by the signed checkpoint of ${size} records, at ${at}`,
+  inclusionPending: 'Awaiting the next checkpoint',
+  inclusionPendingDetail:
+    'the record is newer than the latest signed checkpoint; it can be verified after the next one',
+  inclusionFailed: 'Not verified',
+  inclusionFailedDetail:
+    'the record as shown is not proven to be in the signed log; report it to the inspectorate',
 };
 
 export function messages(lang: Lang): Messages {

@@ -21,7 +21,10 @@ export interface Vocabulary {
   readonly lang: Lang;
   readonly t: Messages;
   procedure(code: string | null): string;
+  /** The registry's name and the id in text, for charts and exports; the id alone when unnamed. */
   client(clientId: string): string;
+  /** The registry's name with the id on hover; the id alone when unnamed. */
+  clientHtml(clientId: string): SafeHtml;
   /** The label of a field, or its coordinate when the schema names no label. */
   fieldText(coordinate: string): string;
   /** The label with its coordinate on hover. */
@@ -47,6 +50,12 @@ export function vocabulary(lang: Lang, naming: Naming): Vocabulary {
     client: (clientId) => {
       const name = naming.clientName?.(clientId);
       return name ? `${name} (${clientId})` : clientId;
+    },
+    clientHtml: (clientId) => {
+      const name = naming.clientName?.(clientId);
+      return name
+        ? html`<span class="client" title="${clientId}">${name}</span>`
+        : html`<span class="client">${clientId}</span>`;
     },
     fieldText,
     field,

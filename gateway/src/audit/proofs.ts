@@ -36,13 +36,22 @@ async function inclusionProof(tx: SqlExecutor, index: number, size: number): Pro
   };
 }
 
-async function latestNote(tx: SqlExecutor, minSize = 0): Promise<{ size: number; note: string } | null> {
+async function latestNote(
+  tx: SqlExecutor,
+  minSize = 0,
+): Promise<{ size: number; note: string; at: string } | null> {
   const { rows } = await tx.query(
-    'SELECT seq, note FROM audit_checkpoints WHERE note IS NOT NULL AND seq >= $1 ORDER BY seq DESC, id DESC LIMIT 1',
+    'SELECT seq, note, at FROM audit_checkpoints WHERE note IS NOT NULL AND seq >= $1 ORDER BY seq DESC, id DESC LIMIT 1',
     [minSize],
   );
   const row = rows[0];
-  return row ? { size: Number(row['seq']), note: String(row['note']) } : null;
+  return row
+    ? {
+        size: Number(row['seq']),
+        note: String(row['note']),
+        at: new Date(row['at'] as Date | string).toISOString(),
+      }
+    : null;
 }
 
 export function proofReaders(db: SqlDatabase) {
@@ -61,7 +70,11 @@ export function proofReaders(db: SqlDatabase) {
         // The latest checkpoint is what witnesses have seen; a record newer than it has no proof yet.
         const checkpoint = await latestNote(tx, seq);
         if (!checkpoint) return null;
-        return { ...(await inclusionProof(tx, seq - 1, checkpoint.size)), checkpoint: checkpoint.note };
+        return {
+          ...(await inclusionProof(tx, seq - 1, checkpoint.size)),
+          checkpoint: checkpoint.note,
+          checkpointAt: checkpoint.at,
+        };
       }),
   };
 }

@@ -129,6 +129,8 @@ export interface InclusionProof {
 export interface RecordInclusion extends InclusionProof {
   /** The signed note whose tree the proof is in. */
   readonly checkpoint: string;
+  /** When the store signed that checkpoint (ISO 8601; its own clock, outside the signature). */
+  readonly checkpointAt: string;
 }
 
 /** RFC 9162 consistency proof from the tree of `fromSize` leaves to the tree of `treeSize`. */
