@@ -38,6 +38,7 @@ const shiftProvince = (province: string, by: number): string => {
   const n = OLD_PROVINCE_CODES.length;
   return OLD_PROVINCE_CODES[(((oldProvinceIndex.get(province)! + by) % n) + n) % n]!;
 };
+/** Share of men who marry when they and their candidate wife exist and are 20+: almost all Vietnamese do. */
 const MARRIED_SHARE = 0.93;
 const MIN_WIFE_AGE = 20;
 const MIN_HUSBAND_AGE = 20;
@@ -88,6 +89,7 @@ function childOffset(province: string, fatherSerial: number, k: number): number 
   return first + k * gap;
 }
 
+/** Two children for most couples (the two-child norm), one for some, none for a few. */
 function childCount(husband: Person): number {
   const u = hashInt(100, 'children', husband.id);
   return u < 3 ? 0 : u < 15 ? 1 : 2;

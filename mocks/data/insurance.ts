@@ -174,7 +174,7 @@ export function minimumWage(year: number): number {
   return wage;
 }
 
-/** Monthly salary on which contributions are based: 1 to 4 times the minimum wage, rounded to 10,000. */
+/** Monthly salary on which contributions are based: 1 to 4 times the minimum wage, rounded up to 10,000. */
 function salary(year: number, rng: Rng): number {
   return Math.ceil((minimumWage(year) * (1 + rng.next() * 3)) / 10_000) * 10_000;
 }
