@@ -17,8 +17,8 @@ function findFamily() {
       if (!wife || !congDan(husband.id) || congDan(husband.id)!.trangThai !== 'CON_SONG') continue;
       const household = householdOf(husband);
       const children = childrenOf(husband);
-      // Two minor children, as the demos issue the younger one's documents; the first born before 2019
-      // (its birth registration dossier was completed long ago).
+      // Two children at home, the younger a minor (the demos issue its documents); the first born
+      // 2008–2018 (its birth registration dossier was completed long ago).
       const firstBorn = children[0]?.birthYear ?? 0;
       if (children.length !== 2 || household?.members.length !== 4 || firstBorn < 2008 || firstBorn > 2018)
         continue;
