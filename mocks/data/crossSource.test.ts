@@ -119,6 +119,27 @@ describe('land', () => {
     expect(certificates).toBeGreaterThan(100);
   });
 
+  it('any serial that resolves names holders who list that serial, and no one else', () => {
+    const rng = new Rng('land-serials');
+    let found = 0;
+    for (let i = 0; i < 3000; i++) {
+      const n = rng.int(676_000_000);
+      const serial =
+        String.fromCharCode(65 + Math.floor(n / 26_000_000), 65 + (Math.floor(n / 1_000_000) % 26)) +
+        String(n % 1_000_000).padStart(6, '0');
+      const certificate = giayChungNhan(serial);
+      if (!certificate) continue;
+      found++;
+      expect(certificate.soPhatHanh).toBe(serial);
+      for (const holder of certificate.nguoiSuDung) {
+        if (holder.loai === 'TO_CHUC') expect(serialsOfEnterprise(holder.maSoDoanhNghiep!)).toEqual([serial]);
+        else expect(serialsOfCitizen(decodePerson(holder.soDinhDanh!)!)).toEqual([serial]);
+      }
+    }
+    // Citizens' indices fill 520 of the 676 million serials, and most of them hold.
+    expect(found).toBeGreaterThan(900);
+  });
+
   it('enterprise certificates name the enterprise, which lists them', () => {
     let certificates = 0;
     for (const code of enterpriseCodes) {

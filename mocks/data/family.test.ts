@@ -9,7 +9,7 @@ import {
   parentsOf,
   spouseOf,
 } from './family.ts';
-import { deathYear, decodePerson, exists, makePerson, REFERENCE_YEAR } from './person.ts';
+import { COHORT_SERIALS, deathYear, decodePerson, exists, makePerson, REFERENCE_YEAR } from './person.ts';
 import { OLD_PROVINCE_CODES } from './places.ts';
 import { sampleCitizenIds } from './samples.ts';
 
@@ -20,7 +20,7 @@ const personArbitrary = fc
     province: fc.constantFrom(...OLD_PROVINCE_CODES),
     male: fc.boolean(),
     year: fc.integer({ min: 1900, max: REFERENCE_YEAR }),
-    serial: fc.integer({ min: 0, max: 999_999 }),
+    serial: fc.integer({ min: 0, max: COHORT_SERIALS - 1 }),
   })
   .map((p) => makePerson(p.province, p.male ? 'MALE' : 'FEMALE', p.year, p.serial));
 

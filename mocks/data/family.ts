@@ -8,7 +8,7 @@
 //   running the bijection backwards gives any citizen's only candidate father;
 // - household: anchored on the husband (or a single adult); its code is a bijection of his number.
 import { affine, hash, hashChance, hashInt, Weighted } from './hash.ts';
-import { ageAt, exists, isAlive, makePerson, type Person, REFERENCE_YEAR } from './person.ts';
+import { ageAt, COHORT_SERIALS, exists, isAlive, makePerson, type Person, REFERENCE_YEAR } from './person.ts';
 import { OLD_PROVINCE_CODES, oldProvinceIndex } from './places.ts';
 
 /**
@@ -38,16 +38,15 @@ const shiftProvince = (province: string, by: number): string => {
   const n = OLD_PROVINCE_CODES.length;
   return OLD_PROVINCE_CODES[(((oldProvinceIndex.get(province)! + by) % n) + n) % n]!;
 };
-const MARRIED_SHARE = 0.78;
+/** Share of men who marry when they and their candidate wife exist and are 20+: almost all Vietnamese do. */
+const MARRIED_SHARE = 0.93;
 const MIN_WIFE_AGE = 20;
 const MIN_HUSBAND_AGE = 20;
 /** No child is born to a mother younger than this (the father's age alone sets the birth years). */
 const MIN_MOTHER_AGE = 18;
-/** Unmarried children stay in their parents' household until this age. */
-const LEAVES_HOME_AT = 40;
 const ADULT_AGE = 18;
 /** Share of youngest sons who stay in their parents' household once married. */
-const STAYS_SHARE = 0.7;
+const STAYS_SHARE = 0.95;
 
 export function wifeCandidate(husband: Person): Person {
   const province = shiftProvince(husband.province, originShift(husband.serial));
@@ -76,7 +75,8 @@ export function spouseOf(person: Person): Person | undefined {
 }
 
 const SLOTS = 2;
-const CHILD_SPACE = 2_000_000;
+/** A birth year's (sex, serial) pairs in use: two child slots per man of the cohort's size. */
+const CHILD_SPACE = 2 * COHORT_SERIALS;
 // Fixed multiplier: the inverse is computed once; the offset varies with province and year.
 const childSlots = affine(CHILD_SPACE, 1_234_567, 0);
 
@@ -89,9 +89,10 @@ function childOffset(province: string, fatherSerial: number, k: number): number 
   return first + k * gap;
 }
 
+/** Two children for most couples (the two-child norm), one for some, none for a few. */
 function childCount(husband: Person): number {
   const u = hashInt(100, 'children', husband.id);
-  return u < 12 ? 0 : u < 40 ? 1 : 2;
+  return u < 3 ? 0 : u < 15 ? 1 : 2;
 }
 
 export function childrenOf(father: Person): Person[] {
@@ -102,7 +103,12 @@ export function childrenOf(father: Person): Person[] {
     const year = father.birthYear + childOffset(father.province, father.serial, k);
     if (year > REFERENCE_YEAR || year - wifeCandidate(father).birthYear < MIN_MOTHER_AGE) break;
     const u = (childSlots.forward(2 * father.serial + k) + childBase(father.province, year)) % CHILD_SPACE;
-    const child = makePerson(father.province, u < 1_000_000 ? 'MALE' : 'FEMALE', year, u % 1_000_000);
+    const child = makePerson(
+      father.province,
+      u < COHORT_SERIALS ? 'MALE' : 'FEMALE',
+      year,
+      u % COHORT_SERIALS,
+    );
     if (exists(child)) children.push(child);
   }
   return children;
@@ -114,8 +120,9 @@ export interface Parents {
 }
 
 export function parentsOf(child: Person): Parents | undefined {
-  if (child.birthYear - 24 < 1900 || child.birthYear > REFERENCE_YEAR) return undefined;
-  const u = (child.sex === 'MALE' ? 0 : 1_000_000) + child.serial;
+  if (child.birthYear - 24 < 1900 || child.birthYear > REFERENCE_YEAR || child.serial >= COHORT_SERIALS)
+    return undefined;
+  const u = (child.sex === 'MALE' ? 0 : COHORT_SERIALS) + child.serial;
   const x = childSlots.inverse((u - childBase(child.province, child.birthYear) + CHILD_SPACE) % CHILD_SPACE);
   const fatherSerial = x >> 1;
   const k = x & 1;
@@ -168,8 +175,8 @@ export function householdAnchor(person: Person): Person | undefined {
   const husband = person.sex === 'FEMALE' ? spouseOf(person) : undefined;
   if (husband) return anchorOfCouple(husband);
   const parents = parentsOf(person);
-  if (parents && ageAt(person) < LEAVES_HOME_AT && (isAlive(parents.father) || isAlive(parents.mother)))
-    return anchorOfCouple(parents.father);
+  // Unmarried children, whatever their age, live with their parents while one of them lives.
+  if (parents && (isAlive(parents.father) || isAlive(parents.mother))) return anchorOfCouple(parents.father);
   return ageAt(person) >= ADULT_AGE ? person : undefined;
 }
 

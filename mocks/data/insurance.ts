@@ -3,7 +3,12 @@
 // was founded by the month the contributions began and has not been dissolved. Everyone with a
 // health insurance card has a record (and a social insurance code), contributor or not.
 import { enterpriseName, enterpriseStatus } from './business.ts';
-import { type EnterpriseRef, enterprisesOf, representativeCandidate } from './enterprises.ts';
+import {
+  type EnterpriseRef,
+  enterprisesOf,
+  REPRESENTATIVE_GROUPS,
+  representativeCandidate,
+} from './enterprises.ts';
 import { hash, hashChance, Rng } from './hash.ts';
 import {
   ageAt,
@@ -81,7 +86,7 @@ export function findEmployer(person: Person, from: string, rng: Rng): Enterprise
       province,
       rng.between(1945, 1995),
       rng.chance(0.7) ? 'MALE' : 'FEMALE',
-      rng.int(10_000),
+      rng.int(REPRESENTATIVE_GROUPS),
     );
     // The founding date (business.ts: dateInYear(foundingYear, 'founded', code)) compared by month.
     const found = enterprisesOf(candidate).find(
@@ -169,9 +174,9 @@ export function minimumWage(year: number): number {
   return wage;
 }
 
-/** Monthly salary on which contributions are based: 1 to 4 times the minimum wage, rounded to 10,000. */
+/** Monthly salary on which contributions are based: 1 to 4 times the minimum wage, rounded up to 10,000. */
 function salary(year: number, rng: Rng): number {
-  return Math.round((minimumWage(year) * (1 + rng.next() * 3)) / 10_000) * 10_000;
+  return Math.ceil((minimumWage(year) * (1 + rng.next() * 3)) / 10_000) * 10_000;
 }
 
 /**

@@ -7,8 +7,16 @@ import { hash, hashChance, hashInt } from './hash.ts';
 export const REFERENCE_YEAR = 2026;
 export const REFERENCE_DATE = '2026-07-01';
 
-/** Share of well-formed identification numbers that are not in the population database. */
+/** Share of the numbers in use (serials below COHORT_SERIALS) that are not in the population database. */
 export const NOT_FOUND_SHARE = 0.03;
+
+/**
+ * Serials in use per (old province, birth year, sex): 000000–062499. No real cohort is larger (about
+ * two million births a year nationwide at the peak, under a tenth of them in any one province), so
+ * the population stays near a real one's size and every citizen fits the land certificate serials;
+ * well-formed numbers with a higher serial are not in the database.
+ */
+export const COHORT_SERIALS = 62_500;
 
 export interface Person {
   readonly id: string;
@@ -43,7 +51,10 @@ export function makePerson(province: string, sex: Person['sex'], birthYear: numb
 /** Whether the identification number belongs to someone in the database. */
 export function exists(person: Person): boolean {
   return (
-    person.birthYear >= 1900 && person.birthYear <= 2399 && !hashChance(NOT_FOUND_SHARE, 'nf', person.id)
+    person.serial < COHORT_SERIALS &&
+    person.birthYear >= 1900 &&
+    person.birthYear <= 2399 &&
+    !hashChance(NOT_FOUND_SHARE, 'nf', person.id)
   );
 }
 

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { communesOf, PROVINCES } from '../../lib/adminUnits/index.ts';
 import { parseCitizenId } from '../../lib/ids.ts';
+import { theoCaNhan } from './business.ts';
 import { householdCode } from './family.ts';
-import { decodePerson, REFERENCE_DATE } from './person.ts';
+import { Rng } from './hash.ts';
+import { thamGiaBaoHiem } from './insurance.ts';
+import { serialsOfCitizen } from './landHolders.ts';
+import { COHORT_SERIALS, decodePerson, exists, makePerson, REFERENCE_DATE } from './person.ts';
 import { homeProvince } from './places.ts';
 import { congDan, hoGiaDinh } from './population.ts';
+import { resultsOfCitizen } from './results.ts';
 import { sampleCitizenIds } from './samples.ts';
 
 const ids = sampleCitizenIds(4000, 'population');
@@ -36,6 +41,29 @@ describe('congDan', () => {
     const missing = records.filter(([, r]) => r === null).length / records.length;
     expect(missing).toBeGreaterThan(0.01);
     expect(missing).toBeLessThan(0.06);
+  });
+
+  it('finds no one above the serials in use, and links no one there', () => {
+    const rng = new Rng('above-cohort');
+    for (let i = 0; i < 300; i++) {
+      const person = makePerson(
+        '79',
+        rng.chance(0.5) ? 'MALE' : 'FEMALE',
+        rng.between(1940, 2020),
+        COHORT_SERIALS + rng.int(1_000_000 - COHORT_SERIALS),
+      );
+      expect(exists(person)).toBe(false);
+      expect(congDan(person.id)).toBeNull();
+      expect(serialsOfCitizen(person)).toEqual([]);
+      expect(resultsOfCitizen(person.id)).toEqual([]);
+      expect(thamGiaBaoHiem(person.id)).toBeNull();
+      expect(theoCaNhan(person.id)).toEqual([]);
+    }
+    for (const [, record] of records) {
+      if (!record) continue;
+      const linked = [record.soDinhDanhCha, record.soDinhDanhMe, record.soDinhDanhVoChong];
+      for (const id of linked) if (id) expect(Number(id.slice(6))).toBeLessThan(COHORT_SERIALS);
+    }
   });
 
   it('agrees with the id: birth year, sex, birth registration province', () => {

@@ -1,6 +1,6 @@
 // Synthetic issued results of the results registry. Every code KIND-PP-YYYY-NNNNNN decodes to its
 // subject: PP is today's province of the subject's old province code, YYYY a year from which the
-// subject's birth year follows, and NNNNNN a scramble of (old province among PP's, sex, serial group).
+// subject's birth year follows, and NNNNNN a scramble of (old province among PP's, sex, serial group or serial).
 // KS birth registrations (1 in 8 citizens), TT residence confirmations (some adults), DN business
 // registrations (every enterprise whose legal form's founding procedure the registry lists) and DD
 // land certificates (every citizen holder). Procedure codes and names come from the registry.
@@ -8,9 +8,10 @@ import { isEnterpriseCode, isResultCode } from '../../lib/ids.ts';
 import { enterpriseName } from './business.ts';
 import { type EnterpriseRef, enterpriseFromParts, enterpriseRef } from './enterprises.ts';
 import { affine, hashInt, pseudoDigest } from './hash.ts';
-import { certificateOffset, citizenHolderCandidate, isCitizenHolder, serialOf } from './landHolders.ts';
+import { certificateOffset, isCitizenHolder, ownCertificateYear, serialOf } from './landHolders.ts';
 import {
   birthDate,
+  COHORT_SERIALS,
   dateInYear,
   deathYear,
   decodePerson,
@@ -153,17 +154,16 @@ function businessRegistration(ref: EnterpriseRef): KetQuaBase | undefined {
   };
 }
 
-// DD: land certificates of citizen holders living in their home province.
-const LAND_GROUP = 16;
-
+// DD: land certificates of citizen holders living in their home province, issued on their own account
+// from 1990 (those of the first-issuance drive predate the registry).
 function landResultYear(p: Person): number | undefined {
   if (!isCitizenHolder(p) || permanentResidence(p).maTinh !== homeProvince(p.province)) return undefined;
-  return p.birthYear + certificateOffset(p.province, p.sex, Math.floor(p.serial / LAND_GROUP));
+  return ownCertificateYear(p);
 }
 
 function landCertificateResult(p: Person, year: number): KetQuaBase {
   const home = homeProvince(p.province);
-  const code = `DD-${home}-${year}-${pad6(pack(p, 1_000_000 / LAND_GROUP, Math.floor(p.serial / LAND_GROUP)))}`;
+  const code = `DD-${home}-${year}-${pad6(pack(p, COHORT_SERIALS, p.serial))}`;
   const serial = serialOf({ kind: 'CA_NHAN', person: p });
   const agency = year >= 2025 ? 'Sở Nông nghiệp và Môi trường' : 'Sở Tài nguyên và Môi trường';
   return {
@@ -228,11 +228,11 @@ export function syntheticResult(code: string): KetQuaBase | undefined {
     const ref = enterpriseFromParts(u.province, u.sex, u.group % 10_000, Math.floor(u.group / 10_000), year);
     found = ref ? businessRegistration(ref) : undefined;
   } else if (kind === 'DD') {
-    const u = unpack(home, digits, 1_000_000 / LAND_GROUP);
+    const u = unpack(home, digits, COHORT_SERIALS);
     if (!u) return undefined;
     const birthYear = year - certificateOffset(u.province, u.sex, u.group);
     if (birthYear < 1900) return undefined;
-    const person = citizenHolderCandidate(u.province, birthYear, u.sex, u.group);
+    const person = makePerson(u.province, u.sex, birthYear, u.group);
     found = landResultYear(person) === year ? landCertificateResult(person, year) : undefined;
   }
   return found?.maKetQua === code ? found : undefined;

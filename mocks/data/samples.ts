@@ -2,9 +2,9 @@
 // and for finding fixture identifiers. Not used when serving.
 import { CENSUS_WEIGHTED_PROVINCES } from './census.ts';
 import { Rng } from './hash.ts';
-import { makePerson, REFERENCE_YEAR } from './person.ts';
+import { COHORT_SERIALS, makePerson, REFERENCE_YEAR } from './person.ts';
 
-/** `count` well-formed citizen ids born 1920 to the reference year, as many per old province as the 2019 census counted. */
+/** `count` citizen ids in use (serials below COHORT_SERIALS) born 1920 to the reference year, as many per old province as the 2019 census counted. */
 export function sampleCitizenIds(count: number, seed: string | number = 1): string[] {
   const rng = new Rng('samples', seed);
   const ids: string[] = [];
@@ -13,7 +13,7 @@ export function sampleCitizenIds(count: number, seed: string | number = 1): stri
       CENSUS_WEIGHTED_PROVINCES.pick(rng),
       rng.chance(0.5) ? 'MALE' : 'FEMALE',
       rng.between(1920, REFERENCE_YEAR),
-      rng.int(1_000_000),
+      rng.int(COHORT_SERIALS),
     );
     ids.push(person.id);
   }
