@@ -28,6 +28,8 @@ export interface ReloaderOptions {
   readonly registry: Registry;
   /** Reload on SIGHUP; default true. */
   readonly signal?: boolean;
+  /** Reload when a file changes; default true. */
+  readonly watch?: boolean;
 }
 
 export interface Reloader extends Disposable {
@@ -117,9 +119,12 @@ export function startReloader(options: ReloaderOptions): Reloader {
     clearTimeout(timer);
     timer = setTimeout(() => reload('file change').catch(reportFailure), RELOAD_DEBOUNCE_MS);
   };
-  const paths = [options.files.supergraph, options.files.procedures, options.files.clients].flatMap((p) =>
-    p === undefined ? [] : [resolve(p)],
-  );
+  const paths =
+    options.watch === false
+      ? []
+      : [options.files.supergraph, options.files.procedures, options.files.clients].flatMap((p) =>
+          p === undefined ? [] : [resolve(p)],
+        );
   const byDirectory = Map.groupBy(paths, (p) => dirname(p));
   for (const [directory, inIt] of byDirectory) {
     const names = new Set(inIt.map((p) => basename(p)));
