@@ -8,7 +8,13 @@ import { type FSWatcher, watch } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../../../lib/logger.ts';
-import { type ConfigFile, type ConfigFiles, InvalidConfigFile, type LoadedConfig } from './configSet.ts';
+import {
+  type ConfigFile,
+  type ConfigFiles,
+  describe,
+  InvalidConfigFile,
+  type LoadedConfig,
+} from './configSet.ts';
 import type { LiveConfig } from './liveConfig.ts';
 
 /** How long the files must stay quiet after a change before they are read. */
@@ -40,30 +46,47 @@ export interface Reloader extends Disposable {
 
 export function startReloader(options: ReloaderOptions): Reloader {
   const { live, logger } = options;
-  const reloads = new Counter({
-    name: 'lienthong_config_reloads_total',
-    help: 'Configuration reloads by outcome (applied, unchanged, refused) and file (the refused file; all when the set was read whole).',
-    labelNames: ['file', 'outcome'],
-    registers: [options.registry],
-  });
-  const info = new Gauge({
-    name: 'lienthong_config_info',
-    help: 'The configuration set in force: 1, labelled with the first 12 hex digits of the supergraph sha256.',
-    labelNames: ['supergraph'],
-    registers: [options.registry],
-  });
-  const lastApplied = new Gauge({
-    name: 'lienthong_config_last_reload_timestamp_seconds',
-    help: 'When the configuration set in force was loaded (the start-up or the last applied reload).',
-    registers: [options.registry],
-  });
+  const reloads = registered(
+    options.registry,
+    'lienthong_config_reloads_total',
+    (name) =>
+      new Counter({
+        name,
+        help: 'Configuration reloads by outcome (applied, unchanged, refused) and file (the refused file; all when the set was read whole).',
+        labelNames: ['file', 'outcome'],
+        registers: [options.registry],
+      }),
+  );
+  const info = registered(
+    options.registry,
+    'lienthong_config_info',
+    (name) =>
+      new Gauge({
+        name,
+        help: 'The configuration set in force: 1, labelled with the first 12 hex digits of the supergraph sha256.',
+        labelNames: ['supergraph'],
+        registers: [options.registry],
+      }),
+  );
+  const lastApplied = registered(
+    options.registry,
+    'lienthong_config_last_reload_timestamp_seconds',
+    (name) =>
+      new Gauge({
+        name,
+        help: 'When the configuration set in force was loaded (the start-up or the last applied reload).',
+        registers: [options.registry],
+      }),
+  );
   const showLoaded = (hash: string) => {
     info.reset();
     info.labels(hash.slice(0, 12)).set(1);
     lastApplied.setToCurrentTime();
   };
   showLoaded(live.current.supergraphHash);
-  for (const outcome of ['applied', 'unchanged'] as const) reloads.labels('all', outcome);
+  // Every series from the start, so that a rate() sees the first reload.
+  for (const outcome of ['applied', 'unchanged'] as const) reloads.labels('all', outcome).inc(0);
+  for (const file of ['supergraph', 'procedures', 'clients'] as const) reloads.labels(file, 'refused').inc(0);
 
   const once = async (trigger: string): Promise<ReloadOutcome> => {
     let next: LoadedConfig;
@@ -72,9 +95,9 @@ export function startReloader(options: ReloaderOptions): Reloader {
     } catch (error) {
       if (!(error instanceof InvalidConfigFile)) throw error;
       reloads.labels(error.file, 'refused').inc();
-      const reason = error.message;
+      const reason = describe(error.error);
       logger.error({ trigger, file: error.file, path: error.path, reason }, 'configuration reload refused');
-      return { outcome: 'refused', file: error.file, reason };
+      return { outcome: 'refused', file: error.file, reason: error.message };
     }
     if (next.set.hash === live.current.hash) {
       reloads.labels('all', 'unchanged').inc();
@@ -146,4 +169,9 @@ export function startReloader(options: ReloaderOptions): Reloader {
     process.off('SIGHUP', onSignal);
   };
   return { reload, close, [Symbol.dispose]: close };
+}
+
+// Gateways sharing a registry (tests) share the metrics: registered once.
+function registered<T>(registry: Registry, name: string, create: (name: string) => T): T {
+  return (registry.getSingleMetric(name) as T | undefined) ?? create(name);
 }
