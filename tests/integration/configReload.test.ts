@@ -2,7 +2,8 @@
 // Under a steady load of concurrent requests the supergraph file is replaced and SIGHUP sent: no
 // request fails, and new requests see the new schema. A bad supergraph is refused with a log line
 // and a count while the gateway keeps serving the old one. A changed procedure registry and a changed
-// client registry decide the requests made after their reload.
+// client registry decide the requests made after their reload. A field removed under load: every
+// request is answered under one schema, whole (the old) or refused by validation (the new), never half.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -258,4 +259,54 @@ it('a client registry reload withdraws a right for the requests after it', async
   await replace(join(dir, 'clients.json'), JSON.stringify([{ ...CLIENTS[0], procedures: ['9.999999'] }]));
   await until(async () => (await reloads('clients', 'refused')) === refused + 1, 'the refusal');
   expect((await citizen()).body.errors?.[0]?.extensions?.code).toBe('PURPOSE_REQUIRED');
+
+  await replace(join(dir, 'clients.json'), JSON.stringify(CLIENTS));
+  await until(async () => (await reloads('all', 'applied')) === applied + 2, 'the client registry restored');
+  expect((await citizen()).body.errors).toBeUndefined();
 }, 120_000);
+
+it('removing a field under load: each request is answered whole under the old schema or refused whole under the new, never a mix', async () => {
+  const applied = await reloads('all', 'applied');
+  const query = 'id permanentResidence { provinceCode }';
+  let running = true;
+  const kinds: ('old' | 'new')[][] = Array.from({ length: LOOPS }, () => []);
+  const mixed: string[] = [];
+  const loops = kinds.map(async (seen) => {
+    while (running) {
+      const { status, body } = await citizen(query);
+      const province = (body.data?.citizen as { permanentResidence?: { provinceCode?: unknown } } | undefined)
+        ?.permanentResidence?.provinceCode;
+      if (status === 200 && !body.errors && typeof province === 'string') seen.push('old');
+      // Apollo Server's validation against the new schema (masked as BAD_USER_INPUT).
+      else if (
+        status === 400 &&
+        body.errors?.length === 1 &&
+        body.errors[0]!.extensions?.code === 'BAD_USER_INPUT' &&
+        body.errors[0]!.message === 'Cannot query field "provinceCode" on type "Address".'
+      )
+        seen.push('new');
+      else mixed.push(`${status} ${JSON.stringify(body)}`);
+    }
+  });
+  const count = (kind: 'old' | 'new') => kinds.flat().filter((k) => k === kind).length;
+  try {
+    await until(() => count('old') >= 40 || mixed.length > 0, 'answers under the old schema');
+    expect(mixed.slice(0, 1)).toEqual([]);
+    await replace(
+      join(dir, 'supergraph.graphql'),
+      SUPERGRAPH.replace(`  ${PROVINCE_CODE}\n  provinceCode: String!\n`, ''),
+    );
+    await until(async () => (await reloads('all', 'applied')) === applied + 1, 'the reload');
+    await until(() => count('new') >= 40 || mixed.length > 0, 'answers under the new schema');
+    expect(mixed.slice(0, 1)).toEqual([]);
+  } finally {
+    running = false;
+    await Promise.all(loops);
+  }
+  expect(mixed).toEqual([]);
+  // A loop's next request starts after its last answer: once one came from the new set, all do.
+  for (const seen of kinds) {
+    const first = seen.indexOf('new');
+    if (first >= 0) expect(seen.slice(first).every((k) => k === 'new')).toBe(true);
+  }
+}, 180_000);
