@@ -70,13 +70,21 @@ const registrySchema = z.array(procedureSchema).min(1, 'must list at least one p
 export async function loadProcedureRegistry(
   file: string = DEFAULT_PROCEDURES_FILE,
 ): Promise<ProcedureRegistry> {
-  let text: string;
+  return procedureRegistryOfText(await readProcedureRegistry(file), file);
+}
+
+/** The registry file's text (a reload hashes the very text it checks). */
+export async function readProcedureRegistry(file: string = DEFAULT_PROCEDURES_FILE): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new ConfigError([`PROCEDURES_FILE: expected a readable procedure registry, got ${file} (${code})`]);
   }
+}
+
+/** Parses and validates a registry file's text; `file` names it in errors. */
+export function procedureRegistryOfText(text: string, file: string): ProcedureRegistry {
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -17,12 +17,18 @@ import {
   type ScopeRequirements,
   stripSecurityFeatures,
 } from '../operation/supergraphSecurity.ts';
-import { type ClientRegistry, clientRegistryFor } from '../plugins/purpose/clientRegistry.ts';
+import {
+  type ClientRegistry,
+  clientRegistryOfText,
+  openClientRegistry,
+  readClientRegistry,
+} from '../plugins/purpose/clientRegistry.ts';
 import {
   assertProcedureFieldsExist,
   DEFAULT_PROCEDURES_FILE,
-  loadProcedureRegistry,
   type ProcedureRegistry,
+  procedureRegistryOfText,
+  readProcedureRegistry,
 } from '../procedures.ts';
 
 /** Which of the three files a problem is in (the `file` label of lienthong_config_reloads_total). */
@@ -95,10 +101,15 @@ export async function loadConfigSet(
     };
   });
   const proceduresPath = files.procedures ?? DEFAULT_PROCEDURES_FILE;
-  const [proceduresText, clientsText] = await Promise.all([
-    readFile(proceduresPath, 'utf8').catch(() => ''),
-    files.clients === undefined ? '' : readFile(files.clients, 'utf8').catch(() => ''),
-  ]);
+  // Each file is read once: what is checked is what is hashed and served.
+  const proceduresText = await step('procedures', proceduresPath, () =>
+    readProcedureRegistry(proceduresPath),
+  );
+  const clientsPath = files.clients;
+  const clientsText =
+    clientsPath === undefined
+      ? ''
+      : await step('clients', clientsPath, () => readClientRegistry(clientsPath));
   const supergraphHash = sha256(supergraphSdl);
   const hash = sha256(`${supergraphHash}\n${sha256(proceduresText)}\n${sha256(clientsText)}`);
   const base = {
@@ -115,14 +126,15 @@ export async function loadConfigSet(
   const loaded = await step('supergraph', files.supergraph, () => gateway.load());
   const { executor, schema } = loaded;
   if (!executor) throw new InvalidConfigFile('supergraph', files.supergraph, new Error('no executor'));
-  const registry = await step('procedures', proceduresPath, async () => {
-    const registry = await loadProcedureRegistry(files.procedures);
+  const registry = await step('procedures', proceduresPath, () => {
+    const registry = procedureRegistryOfText(proceduresText, proceduresPath);
     assertProcedureFieldsExist(registry, schema, files.procedures ?? 'schema/procedures.json');
     return registry;
   });
-  const clients = await step('clients', files.clients ?? '', () =>
-    clientRegistryFor(files.clients, registry),
-  );
+  const clients =
+    clientsPath === undefined
+      ? openClientRegistry()
+      : await step('clients', clientsPath, () => clientRegistryOfText(clientsText, clientsPath, registry));
   return { set: Object.freeze({ ...base, registry, clients }), gateway, schema, executor };
 }
 

@@ -74,13 +74,25 @@ export async function loadClientRegistry(
   file: string,
   procedures: ProcedureRegistry,
 ): Promise<ClientRegistry> {
-  let text: string;
+  return clientRegistryOfText(await readClientRegistry(file), file, procedures);
+}
+
+/** The registry file's text (a reload hashes the very text it checks). */
+export async function readClientRegistry(file: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new ConfigError([`CLIENTS_FILE: expected a readable client registry, got ${file} (${code})`]);
   }
+}
+
+/** Parses and validates a client registry file's text against the procedure registry. */
+export function clientRegistryOfText(
+  text: string,
+  file: string,
+  procedures: ProcedureRegistry,
+): ClientRegistry {
   let json: unknown;
   try {
     json = JSON.parse(text);
