@@ -1,7 +1,8 @@
 // The procedure registry (DESIGN.md "Purpose"): each procedure of the national catalogue names the
 // scopes it may use and the schema fields its dossier needs. A request's scopes in force are its
 // token's scopes that its procedure allows, plus the few scopes that are not bound to a purpose.
-// Loaded once at start; a bad file stops the process with one line per problem.
+// Loaded at start, where a bad file stops the process with one line per problem, and again on each
+// reload (reload/), where a bad file is refused and the registry in force stays.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type GraphQLSchema, isInterfaceType, isObjectType } from 'graphql';

@@ -1,7 +1,7 @@
 // The client registry (DESIGN.md "Purpose", CLIENTS_FILE): which agencies each client system acts for
 // and which procedures it may invoke, by code or by level. A token proves who the client is; this file
-// says what that client is there to do. Loaded once at start; a bad file stops the process with one
-// line per problem. Without a file (dev mode only) a client acts for its token's agency alone and may
+// says what that client is there to do. Loaded at start, where a bad file stops the process with one
+// line per problem, and on each reload (reload/), where a bad file is refused. Without a file (dev mode only) a client acts for its token's agency alone and may
 // invoke any procedure of the registry.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
