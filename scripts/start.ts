@@ -221,4 +221,7 @@ async function stopAll(code: number): Promise<void> {
 
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
+// A closed terminal hangs up the whole group. The gateway takes SIGHUP as "reload", so it would outlive
+// the rest: stop everything instead, as Ctrl-C does.
+process.on('SIGHUP', () => void stopAll(0));
 await main();

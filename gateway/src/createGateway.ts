@@ -1,7 +1,7 @@
-// Builds and starts the gateway: Apollo Server over @apollo/gateway with a static supergraph, the
-// plugins in their fixed order, and the HTTP routes. Thin on purpose: logic lives in the modules it
+// Builds and starts the gateway: Apollo Server over @apollo/gateway with the supergraph and registries
+// of reload/ (swapped as one set on SIGHUP or a change of their files), the plugins in their fixed
+// order, and the HTTP routes. Thin on purpose: logic lives in the modules it
 // wires together.
-import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -16,7 +16,7 @@ import { createRateLimiter } from '../../lib/rateLimit/createRateLimiter.ts';
 import { withSpan } from '../../lib/tracing.ts';
 import { createAdminHandler } from './admin/createAdminHandler.ts';
 import { createCitizenHandler } from './admin/createCitizenHandler.ts';
-import { readFieldLabels } from './admin/fieldLabels.ts';
+import type { FieldLabels } from './admin/fieldLabels.ts';
 import { attestationHeaders } from './attestation/attestationHeaders.ts';
 import { createAuditStore } from './audit/createAuditStore.ts';
 import type { AuditStore } from './audit/types.ts';
@@ -32,16 +32,15 @@ import { createGraphiqlHandler } from './graphiql/graphiqlHandler.ts';
 import { createGraphQLHandler } from './http/graphqlHandler.ts';
 import { requestContextFactory } from './http/requestContext.ts';
 import { maskError } from './maskError.ts';
-import { assertEnforceable } from './operation/enforcementGuard.ts';
-import { readEntityKeys } from './operation/entityKeys.ts';
-import { readScopeRequirements, stripSecurityFeatures } from './operation/supergraphSecurity.ts';
 import { createPersistedQueries } from './persistedQueries.ts';
 import { createClientTokenVerifier } from './plugins/auth/clientTokenVerifier.ts';
 import { cachedVerifier } from './plugins/auth/verifiedTokenCache.ts';
 import { gatewayPipeline } from './plugins/index.ts';
-import { clientRegistryFor } from './plugins/purpose/clientRegistry.ts';
 import { createDossierVerifier } from './plugins/purpose/dossierVerifier.ts';
-import { assertProcedureFieldsExist, loadProcedureRegistry } from './procedures.ts';
+import type { ProcedureRegistry } from './procedures.ts';
+import { type ConfigFiles, InvalidConfigFile, loadConfigSet } from './reload/configSet.ts';
+import { liveConfig } from './reload/liveConfig.ts';
+import { startReloader } from './reload/reloader.ts';
 import { rewritingGateway } from './rewritingGateway.ts';
 import { SubgraphDataSource } from './subgraphDataSource.ts';
 import { tracedAuditStore } from './tracedAuditStore.ts';
@@ -84,12 +83,6 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   }
 
   const keys = await loadGatewayKeys(config);
-  const supergraphSdl = await readFile(config.supergraphFile, 'utf8');
-  const requirements = readScopeRequirements(supergraphSdl);
-  assertEnforceable(supergraphSdl, requirements, config.supergraphFile);
-  const entityKeys = readEntityKeys(supergraphSdl);
-  const registry = await loadProcedureRegistry(config.proceduresFile);
-  const clients = await clientRegistryFor(config.purpose.clientsFile, registry);
   const auditStore =
     options.auditStore ??
     (await createAuditStore({
@@ -167,26 +160,49 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     timeoutMs: config.subgraphTimeoutMs,
   });
   // lienthong enforces the security features itself (plugins/authorization), so @apollo/gateway gets
-  // the supergraph without them; it would refuse to serve them unenforced.
-  const gateway = new ApolloGateway({
-    supergraphSdl: stripSecurityFeatures(supergraphSdl),
-    logger: apolloLogger(logger),
-    // Its spans (validate, plan, execute, fetch) carry the operation name only: no document, no errors.
-    telemetry: { includeDocument: false, recordExceptions: false },
-    buildService: ({ name, url }) => {
-      if (name === 'audit') return createAuditDataSource(auditStore, evictor);
-      sourceUrls[name] = options.subgraphUrls?.[name] ?? config.subgraphUrls[name] ?? url ?? '';
-      return new SubgraphDataSource({
-        name,
-        url: sourceUrls[name],
-        dispatcher,
-        signingKey: keys.internal,
-        logger,
-        timeoutMs: config.subgraphTimeoutMs,
-        entityKeys,
-      });
-    },
-  });
+  // the supergraph without them; it would refuse to serve them unenforced. Each configuration set gets
+  // a gateway of its own (reload/liveConfig.ts).
+  const files: ConfigFiles = {
+    supergraph: config.supergraphFile,
+    procedures: config.proceduresFile,
+    clients: config.purpose.clientsFile,
+  };
+  const loadConfig = () =>
+    loadConfigSet(
+      files,
+      (supergraphSdl, { entityKeys }) =>
+        new ApolloGateway({
+          supergraphSdl,
+          logger: apolloLogger(logger),
+          // Its spans (validate, plan, execute, fetch) carry the operation name only: no document, no errors.
+          telemetry: { includeDocument: false, recordExceptions: false },
+          buildService: ({ name, url }) => {
+            if (name === 'audit') return createAuditDataSource(auditStore, evictor);
+            sourceUrls[name] = options.subgraphUrls?.[name] ?? config.subgraphUrls[name] ?? url ?? '';
+            return new SubgraphDataSource({
+              name,
+              url: sourceUrls[name],
+              dispatcher,
+              signingKey: keys.internal,
+              logger,
+              timeoutMs: config.subgraphTimeoutMs,
+              entityKeys,
+            });
+          },
+        }),
+    );
+  // The start-up refuses what a reload refuses, with the error it always gave.
+  const live = liveConfig(
+    await loadConfig().catch(async (error: unknown) => {
+      await dispatcher.close();
+      await rateLimiter[Symbol.asyncDispose]();
+      await costLimiter[Symbol.asyncDispose]();
+      await redis[Symbol.asyncDispose]();
+      if (!options.auditStore) await auditStore[Symbol.asyncDispose]();
+      throw error instanceof InvalidConfigFile ? error.error : error;
+    }),
+  );
+  const { clients } = live.current;
 
   // Purpose is proven against the one-stop system's dossiers (PURPOSE_VERIFICATION=enforce).
   const onestop =
@@ -206,12 +222,10 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       })
     : undefined;
   const pipeline = gatewayPipeline({
-    clients,
+    config: (schema) => live.of(schema),
     ...(dossierVerifier ? { dossierVerifier } : {}),
     logger,
     metrics,
-    registry,
-    requirements,
     authorizationMode: config.authorizationMode,
     dev: config.dev,
     limits: config.limits,
@@ -224,7 +238,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     ...(options.onStage ? { onStage: options.onStage } : {}),
   });
   const server = new ApolloServer<GatewayContext>({
-    gateway: rewritingGateway(gateway),
+    gateway: rewritingGateway(live.gateway),
     // Apollo's landing page loads from CDNs; the IDE is our bundled one (GET /graphiql).
     plugins: [ApolloServerPluginLandingPageDisabled(), ...pipeline.plugins],
     // Persisted queries are resolved per client by the HTTP layer (persistedQueries.ts).
@@ -244,29 +258,37 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     logger: apolloLogger(logger),
   });
   await server.start();
-  // Every coordinate a procedure's `fields` names must exist in the schema served: a typo would
-  // silently refuse that field to every dossier of the procedure.
-  if (gateway.schema) {
-    try {
-      assertProcedureFieldsExist(registry, gateway.schema, config.proceduresFile ?? 'schema/procedures.json');
-    } catch (error) {
-      await server.stop();
-      await redis[Symbol.asyncDispose]();
-      throw error;
-    }
-  }
+  const reloader = startReloader({
+    files,
+    live,
+    load: loadConfig,
+    logger,
+    registry: metrics.registry,
+  });
 
   const jwks = publishedJwks(
     keys,
     config.retiredKeysFile ? (await loadJwksFile(config.retiredKeysFile)).keys : [],
   );
   const jwksBody = JSON.stringify(jwks);
-  // The pages name procedures from the registry and fields by the labels in the schema's descriptions.
+  // The pages name procedures from the registry and fields by the labels in the schema's descriptions,
+  // those of the set in force.
+  const procedures: ProcedureRegistry = {
+    get: (code) => live.current.registry.get(code),
+    all: () => live.current.registry.all(),
+  };
+  const fieldLabels = {
+    get: (coordinate: string, lang: Parameters<FieldLabels['get']>[1]) =>
+      live.current.fieldLabels.get(coordinate, lang),
+    get size() {
+      return live.current.fieldLabels.size;
+    },
+  };
   // Client systems by the name the client registry (CLIENTS_FILE) gives them, else by their id.
   const naming = {
-    procedures: registry,
-    fieldLabels: readFieldLabels(supergraphSdl),
-    clientName: (clientId: string) => clients.get(clientId)?.name,
+    procedures,
+    fieldLabels,
+    clientName: (clientId: string) => live.current.clients.get(clientId)?.name,
   };
   const verifyPageToken = (token: string) => verifier.verify(`Bearer ${token}`);
   const admin = createAdminHandler({
@@ -362,6 +384,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         });
 
   const close = async () => {
+    reloader.close();
     await http.close();
     await metricsHttp?.close();
     await server.stop();

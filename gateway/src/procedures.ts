@@ -1,7 +1,8 @@
 // The procedure registry (DESIGN.md "Purpose"): each procedure of the national catalogue names the
 // scopes it may use and the schema fields its dossier needs. A request's scopes in force are its
 // token's scopes that its procedure allows, plus the few scopes that are not bound to a purpose.
-// Loaded once at start; a bad file stops the process with one line per problem.
+// Loaded at start, where a bad file stops the process with one line per problem, and again on each
+// reload (reload/), where a bad file is refused and the registry in force stays.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type GraphQLSchema, isInterfaceType, isObjectType } from 'graphql';
@@ -70,13 +71,21 @@ const registrySchema = z.array(procedureSchema).min(1, 'must list at least one p
 export async function loadProcedureRegistry(
   file: string = DEFAULT_PROCEDURES_FILE,
 ): Promise<ProcedureRegistry> {
-  let text: string;
+  return procedureRegistryOfText(await readProcedureRegistry(file), file);
+}
+
+/** The registry file's text (a reload hashes the very text it checks). */
+export async function readProcedureRegistry(file: string = DEFAULT_PROCEDURES_FILE): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new ConfigError([`PROCEDURES_FILE: expected a readable procedure registry, got ${file} (${code})`]);
   }
+}
+
+/** Parses and validates a registry file's text; `file` names it in errors. */
+export function procedureRegistryOfText(text: string, file: string): ProcedureRegistry {
   let json: unknown;
   try {
     json = JSON.parse(text);

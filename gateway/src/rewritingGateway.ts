@@ -2,12 +2,13 @@
 // Authorization removes fields outside the scopes in force, producing a rewritten document. @apollo/gateway caches query plans under requestContext.queryHash,
 // so the rewritten document must get its own key: a plan made for one client's scopes must never
 // serve another's.
-import type { ApolloGateway } from '@apollo/gateway';
 import type { DocumentNode } from 'graphql';
 import type { GatewayContext } from './context.ts';
+import type { Executor } from './reload/configSet.ts';
+import type { LiveConfig } from './reload/liveConfig.ts';
 
-type LoadResult = Awaited<ReturnType<ApolloGateway['load']>>;
-type Executor = NonNullable<LoadResult['executor']>;
+type InnerGateway = LiveConfig['gateway'];
+type LoadResult = Awaited<ReturnType<InnerGateway['load']>>;
 type RequestContext = Parameters<Executor>[0];
 type ExecutionResult = Awaited<ReturnType<Executor>>;
 
@@ -24,12 +25,11 @@ export interface OperationRewrite {
 /** Set by plugins in didResolveOperation; read once by the executor. */
 export const operationRewrites = new WeakMap<GatewayContext, OperationRewrite>();
 
-export function rewritingGateway(inner: ApolloGateway) {
+export function rewritingGateway(inner: InnerGateway) {
   return {
-    async load(options: Parameters<ApolloGateway['load']>[0]): Promise<LoadResult> {
-      const loaded = await inner.load(options);
+    async load(): Promise<LoadResult> {
+      const loaded = await inner.load();
       const execute = loaded.executor;
-      if (!execute) return loaded;
       const executor: Executor = async (requestContext: RequestContext) => {
         const rewrite = operationRewrites.get(requestContext.context as GatewayContext);
         if (!rewrite) return execute(requestContext);

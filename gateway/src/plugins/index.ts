@@ -16,20 +16,19 @@
 // Stages 3–6 run in one didResolveOperation hook (plugins/pipeline): Apollo Server runs separate
 // plugins' hooks concurrently, which would let them race instead of gate one another.
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
 import type { Logger } from '../../../lib/logger.ts';
 import type { Metrics } from '../../../lib/metrics.ts';
 import type { RateLimiter } from '../../../lib/rateLimit/types.ts';
 import type { AuditStore } from '../audit/types.ts';
 import type { BenchFeature } from '../config.ts';
 import type { GatewayContext } from '../context.ts';
-import type { ScopeRequirements } from '../operation/supergraphSecurity.ts';
-import type { ProcedureRegistry } from '../procedures.ts';
+import type { ConfigSet } from '../reload/configSet.ts';
 import { auditPlugin } from './audit/index.ts';
 import { authorizationStage } from './authorization/index.ts';
 import { limitsStage, type QueryLimits } from './limits/index.ts';
 import { observabilityPlugin } from './observability/index.ts';
 import { type OperationStage, pipelinePlugin } from './pipeline/index.ts';
-import type { ClientRegistry } from './purpose/clientRegistry.ts';
 import type { DossierVerifier } from './purpose/dossierVerifier.ts';
 import { purposeStage } from './purpose/index.ts';
 import { type Admit, admission, costBudgetStage } from './rateLimit/index.ts';
@@ -37,8 +36,11 @@ import { type Admit, admission, costBudgetStage } from './rateLimit/index.ts';
 export interface GatewayPipelineOptions {
   readonly logger: Logger;
   readonly metrics: Metrics;
-  readonly registry: ProcedureRegistry;
-  readonly requirements: ScopeRequirements;
+  /**
+   * The configuration set a request runs under, from the schema Apollo Server started it on: the
+   * supergraph's scope requirements, the procedure registry and the client registry of one set.
+   */
+  readonly config: (schema: GraphQLSchema) => ConfigSet;
   readonly authorizationMode: 'partial' | 'reject';
   readonly dev: boolean;
   readonly limits: QueryLimits;
@@ -49,8 +51,6 @@ export interface GatewayPipelineOptions {
   readonly costLimiter: RateLimiter;
   /** Requests of one client in flight at once in this process. */
   readonly maxConcurrent: number;
-  /** Which clients may invoke which procedures and act for which agencies (CLIENTS_FILE). */
-  readonly clients: ClientRegistry;
   /** Proves purpose against the one-stop system; absent under PURPOSE_VERIFICATION=declared. */
   readonly dossierVerifier?: DossierVerifier;
   /** Refuses operations outside the persisted-query safelist (PERSISTED_QUERIES_ONLY=1); default none. */
@@ -76,14 +76,13 @@ export function gatewayPipeline(options: GatewayPipelineOptions): GatewayPipelin
     ...(options.safelist ? [options.safelist] : []),
     ...(on('rateLimit') ? [costBudgetStage({ limiter: options.costLimiter })] : []),
     purposeStage({
-      registry: options.registry,
-      clients: options.clients,
+      config: options.config,
       ...(options.dossierVerifier ? { verifier: options.dossierVerifier } : {}),
     }),
     ...(on('authorization')
       ? [
           authorizationStage({
-            requirements: options.requirements,
+            config: options.config,
             mode: options.authorizationMode,
             dev: options.dev,
           }),

@@ -17,7 +17,11 @@ import { withRootDenials } from '../purpose/dossierSubjects.ts';
 import { type Decision, decide, decisionKey, selectsIntrospection } from './decide.ts';
 
 export interface AuthorizationStageOptions {
-  readonly requirements: ScopeRequirements;
+  /** The scope requirements of the request's configuration set; `hash` tells sets apart in the cache. */
+  readonly config: (schema: GraphQLSchema) => {
+    readonly requirements: ScopeRequirements;
+    readonly hash: string;
+  };
   readonly mode: 'partial' | 'reject';
   /** Dev mode allows introspection without `schema:introspect`. */
   readonly dev: boolean;
@@ -42,7 +46,9 @@ export function authorizationStage(options: AuthorizationStageOptions): Operatio
       const variables = request.variables ?? {};
       // Data minimization: the fields the purpose's procedure needs (absent: every field its scopes allow).
       const procedure = context.resolution.procedure;
-      const key = decisionKey(document, queryHash, operationName, variables, scopes, procedure?.code);
+      const { requirements, hash } = options.config(schema);
+      // A reloaded supergraph or registry may decide the same operation otherwise.
+      const key = `${hash}:${decisionKey(document, queryHash, operationName, variables, scopes, procedure?.code)}`;
       let decision = decisions.get(key);
       if (!decision) {
         const fieldNeeded = procedure?.fields ? (c: string) => isFieldNeeded(procedure, c) : undefined;
@@ -52,7 +58,7 @@ export function authorizationStage(options: AuthorizationStageOptions): Operatio
           operationName,
           variables,
           scopes,
-          ...options,
+          requirements,
           ...(fieldNeeded ? { fieldNeeded } : {}),
         });
         decisions.set(key, decision);

@@ -1,7 +1,7 @@
 // The client registry (DESIGN.md "Purpose", CLIENTS_FILE): which agencies each client system acts for
 // and which procedures it may invoke, by code or by level. A token proves who the client is; this file
-// says what that client is there to do. Loaded once at start; a bad file stops the process with one
-// line per problem. Without a file (dev mode only) a client acts for its token's agency alone and may
+// says what that client is there to do. Loaded at start, where a bad file stops the process with one
+// line per problem, and on each reload (reload/), where a bad file is refused. Without a file (dev mode only) a client acts for its token's agency alone and may
 // invoke any procedure of the registry.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -74,13 +74,25 @@ export async function loadClientRegistry(
   file: string,
   procedures: ProcedureRegistry,
 ): Promise<ClientRegistry> {
-  let text: string;
+  return clientRegistryOfText(await readClientRegistry(file), file, procedures);
+}
+
+/** The registry file's text (a reload hashes the very text it checks). */
+export async function readClientRegistry(file: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new ConfigError([`CLIENTS_FILE: expected a readable client registry, got ${file} (${code})`]);
   }
+}
+
+/** Parses and validates a client registry file's text against the procedure registry. */
+export function clientRegistryOfText(
+  text: string,
+  file: string,
+  procedures: ProcedureRegistry,
+): ClientRegistry {
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -67,6 +67,8 @@ export interface DossierVerifyRequest {
   readonly procedureCode: string;
   readonly dossierId: string;
   readonly identity: ClientIdentity;
+  /** The client registry of the request's configuration set; default the verifier's own. */
+  readonly clients?: ClientRegistry;
 }
 
 export interface DossierVerifier {
@@ -145,7 +147,7 @@ export function createDossierVerifier(options: DossierVerifierOptions): DossierV
   });
 
   return {
-    async verify({ procedureCode, dossierId, identity }) {
+    async verify({ procedureCode, dossierId, identity, clients }) {
       if (!isProcedureCode(procedureCode) || !isDossierId(dossierId)) return refuse('MALFORMED');
       const status: LRUCache.Status<string, Cached> = {};
       let cached: Cached | undefined;
@@ -158,7 +160,13 @@ export function createDossierVerifier(options: DossierVerifierOptions): DossierV
       }
       const joined = status.fetch === 'hit' || status.fetch === 'inflight';
       options.lookups?.inc({ result: joined ? 'hit' : cached?.dossier ? 'miss' : 'not_found' });
-      return judge(cached?.dossier ?? null, procedureCode, identity, options, now());
+      return judge(
+        cached?.dossier ?? null,
+        procedureCode,
+        identity,
+        { clients: clients ?? options.clients, graceDays: options.graceDays },
+        now(),
+      );
     },
   };
 }

@@ -7,7 +7,7 @@
 //    authorization stage, which builds the operation actually executed).
 // The scopes in force are the token's scopes that the procedure also allows; they, not the token's,
 // decide what the client may read.
-import type { OperationDefinitionNode } from 'graphql';
+import type { GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { purposeRequired } from '../../../../lib/errors.ts';
 import {
   DOSSIER_ID_FORMAT,
@@ -23,9 +23,11 @@ import { rootDenials } from './dossierSubjects.ts';
 import type { DossierVerifier } from './dossierVerifier.ts';
 
 export interface PurposeStageOptions {
-  readonly registry: ProcedureRegistry;
-  /** Which clients may invoke which procedures (CLIENTS_FILE). */
-  readonly clients: ClientRegistry;
+  /** The procedure registry and the client registry (CLIENTS_FILE) of the request's configuration set. */
+  readonly config: (schema: GraphQLSchema) => {
+    readonly registry: ProcedureRegistry;
+    readonly clients: ClientRegistry;
+  };
   /** The one-stop system's dossiers; absent under PURPOSE_VERIFICATION=declared. */
   readonly verifier?: DossierVerifier;
 }
@@ -43,7 +45,7 @@ const PURPOSE_FREE_ROOT_FIELDS = new Set([
 export function purposeStage(options: PurposeStageOptions): OperationStage {
   return {
     name: 'purpose',
-    async run({ contextValue: context, operation, document, request }, state) {
+    async run({ contextValue: context, operation, document, request, schema }, state) {
       if (!operation) return; // Apollo Server has already refused an unresolvable operation.
       const bound = needsPurpose(operation);
       const { procedureCode, dossierId } = context.purposeHeaders;
@@ -58,15 +60,16 @@ export function purposeStage(options: PurposeStageOptions): OperationStage {
           throw purposeRequired(`X-Procedure-Code must be ${PROCEDURE_CODE_FORMAT}.`);
         }
         if (!isDossierId(dossierId)) throw purposeRequired(`X-Dossier-Id must be ${DOSSIER_ID_FORMAT}.`);
-        procedure = options.registry.get(procedureCode);
+        const { registry, clients } = options.config(schema);
+        procedure = registry.get(procedureCode);
         if (!procedure) throw purposeRequired('X-Procedure-Code names no procedure of the registry.');
-        if (!options.clients.mayInvoke(context.identity.clientId, procedure)) {
+        if (!clients.mayInvoke(context.identity.clientId, procedure)) {
           throw purposeRequired('This client system may not invoke the procedure of X-Procedure-Code.');
         }
         if (options.verifier) {
           const { verifier } = options;
           const verified = await withSpan('purpose.dossier', () =>
-            verifier.verify({ procedureCode, dossierId, identity: context.identity }),
+            verifier.verify({ procedureCode, dossierId, identity: context.identity, clients }),
           );
           if (!verified.ok) throw purposeRequired(verified.message);
           context.resolution.dossier = { procedureCode, agency: verified.dossier.agency };
