@@ -10,7 +10,8 @@ import type { JWK } from 'jose';
 import { type AuditContent, recordHash } from './chain.ts';
 import { checkInclusion } from './checkInclusion.ts';
 import { leafBytes } from './leaf.ts';
-import { inclusionHashes, LOWEST_STORED_LEVEL, rootAt, storeSmallSubtrees } from './merkleLog.ts';
+import { inclusionRanges, leafHash } from './merkle.ts';
+import { LOWEST_STORED_LEVEL, rangeHashes, rootAt, storeSmallSubtrees } from './merkleLog.ts';
 import { monthStart, nextMonth, partitionName } from './partitions.ts';
 import { RECORD_COLUMNS, recordOfRow } from './recordRows.ts';
 import { verifyNote } from './signedNote.ts';
@@ -107,10 +108,20 @@ export function exportMonth(
         `SELECT ${RECORD_COLUMNS}, leaf_seed FROM audit_records WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT ${PAGE}`,
         [after, extent.last],
       );
-      for (const row of rows) {
+      // One read of the tree for the whole page: its records' proofs share most of their nodes, and
+      // the small subtrees come from the page's own leaves.
+      const page = rows.map((row) => {
         const record = recordOfRow(row);
         const seed = Buffer.from(row['leaf_seed'] as Uint8Array);
-        const hashes = await inclusionHashes(tx, record.seq - 1, checkpointSize);
+        return { record, seed, leaf: leafBytes(record.seq, record, seed) };
+      });
+      const known = new Map(page.map((p) => [p.record.seq - 1, leafHash(p.leaf)]));
+      const ranges = page.map((p) => inclusionRanges(p.record.seq - 1, checkpointSize));
+      const hashes = await rangeHashes(tx, ranges.flat(), known);
+      let at = 0;
+      for (const [i, { record, seed, leaf }] of page.entries()) {
+        const path = hashes.slice(at, at + ranges[i]!.length);
+        at += ranges[i]!.length;
         await write(
           `${JSON.stringify({
             id: String(record.seq),
@@ -121,8 +132,8 @@ export function exportMonth(
             inclusion: {
               leafIndex: record.seq - 1,
               treeSize: checkpointSize,
-              leaf: leafBytes(record.seq, record, seed).toString('base64'),
-              hashes: hashes.map((h) => h.toString('base64')),
+              leaf: leaf.toString('base64'),
+              hashes: path.map((h) => h.toString('base64')),
               checkpoint,
             },
           })}\n`,

@@ -144,19 +144,27 @@ export async function storedNodes(tx: SqlExecutor, nodes: readonly NodeId[]): Pr
  * Small subtrees next to an archived month were stored when it was archived (archive.ts), since their
  * records are gone: the same read finds them.
  */
-export async function rangeHashes(tx: SqlExecutor, ranges: readonly Range[]): Promise<Hash[]> {
+export async function rangeHashes(
+  tx: SqlExecutor,
+  ranges: readonly Range[],
+  known: ReadonlyMap<number, Hash> = new Map(),
+): Promise<Hash[]> {
   const decomposed = ranges.map((r) => rangeNodes(r.start, r.end));
   const wanted = new Map<string, NodeId>();
   for (const node of decomposed.flat()) wanted.set(`${node.level}/${node.index}`, node);
   if (wanted.size === 0) return [];
   const found = await storedNodes(tx, [...wanted.values()]);
-  // The small subtrees of one proof lie in at most two blocks of 16 leaves: read each block once.
+  // The small subtrees of one proof lie in at most two blocks of 16 leaves: read each block once,
+  // unless the caller already has the leaves (`known`, by leaf index).
   const blocks = new Set<number>();
   for (const [key, n] of wanted) {
-    if (n.level < LOWEST_STORED_LEVEL && !found.has(key))
-      blocks.add(Math.floor((n.index * 2 ** n.level) / 2 ** LOWEST_STORED_LEVEL));
+    if (n.level >= LOWEST_STORED_LEVEL || found.has(key)) continue;
+    const first = n.index * 2 ** n.level;
+    let covered = true;
+    for (let i = first; i < first + 2 ** n.level && covered; i++) covered = known.has(i);
+    if (!covered) blocks.add(Math.floor(first / 2 ** LOWEST_STORED_LEVEL));
   }
-  const leaves = new Map<number, Hash>();
+  const leaves = new Map<number, Hash>(known);
   for (const block of blocks) {
     const size = 2 ** LOWEST_STORED_LEVEL;
     for (const [i, h] of await leafHashes(tx, block * size, (block + 1) * size)) leaves.set(i, h);
