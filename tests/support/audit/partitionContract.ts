@@ -18,7 +18,7 @@ import { checkInclusion } from '../../../gateway/src/audit/checkInclusion.ts';
 import { noteSignerOf } from '../../../gateway/src/audit/checkpoint.ts';
 import { verifyConsistency } from '../../../gateway/src/audit/merkle.ts';
 import { loadMigrations, migrate } from '../../../gateway/src/audit/migrations.ts';
-import type { SqlExecutor } from '../../../gateway/src/audit/sqlDatabase.ts';
+import type { SqlDatabase, SqlExecutor } from '../../../gateway/src/audit/sqlDatabase.ts';
 import type { AuditStore } from '../../../gateway/src/audit/types.ts';
 import { verifyLog } from '../../../gateway/src/audit/verifyLog.ts';
 import { writeBatch } from '../../../gateway/src/audit/writeBatch.ts';
@@ -94,7 +94,61 @@ async function latestHead(store: AuditStore, key: StoreUnderTest['key']) {
   return checkedCheckpoint(note!, key);
 }
 
+/** The database, with every statement the store sends to it, through a transaction or not, listed. */
+function listingStatements(fresh: FreshDatabaseFactory, statements: string[]): FreshDatabaseFactory {
+  const listed = (executor: SqlExecutor): SqlExecutor => ({
+    query: (text, params) => {
+      statements.push(text);
+      return executor.query(text, params);
+    },
+    exec: (text) => {
+      statements.push(text);
+      return executor.exec(text);
+    },
+  });
+  return async () => {
+    const { db, cleanup } = await fresh();
+    const wrapped: SqlDatabase = {
+      ...db,
+      kind: db.kind,
+      ...listed(db),
+      transaction: (work) => db.transaction((tx) => work(listed(tx))),
+      [Symbol.asyncDispose]: () => db[Symbol.asyncDispose](),
+    };
+    return { db: wrapped, cleanup };
+  };
+}
+
 export function partitionContract(fresh: FreshDatabaseFactory): void {
+  it('creates a month once, ahead of its first record, and adds no statement to the write path', async () => {
+    const statements: string[] = [];
+    const ensured = () => statements.filter((q) => q.startsWith('SELECT audit_ensure_month')).length;
+    const clock = steppingClock(Date.parse('2026-01-31T23:59:00Z'));
+    await withStore(listingStatements(fresh, statements), { clock, checkpointEvery: 0 }, async (s) => {
+      await s.store.append(record({ requestId: 'first' }));
+      // At start the system clock's month and the next; the first write of January creates it (the
+      // test's clock is in another month), then February is created in the background.
+      await expect.poll(ensured, { timeout: 30_000 }).toBe(4);
+      const before = statements.length;
+      for (let i = 0; i < 50; i++) await s.store.append(record({ requestId: `jan${i}` }));
+      // Each write: lock the head, insert the records, their subjects, the tree nodes when a block
+      // completes, move the head; no partition statement.
+      const during = statements.slice(before);
+      expect(during.filter((q) => q.includes('audit_ensure_month') || q.includes('pg_inherits'))).toEqual([]);
+      expect(during.filter((q) => q.includes('FOR UPDATE'))).toHaveLength(50);
+      expect(during.filter((q) => q.startsWith('INSERT INTO audit_records'))).toHaveLength(50);
+      // Crossing into February (created already) writes at once and prepares March in the background.
+      for (let i = 0; i < 20; i++) await s.store.append(record({ requestId: `feb${i}` }));
+      await expect.poll(ensured, { timeout: 30_000 }).toBe(5);
+      const parts = new Set((await partitionsOf(s.db, 'audit_records')).values());
+      expect(parts).toEqual(new Set(['audit_records_2026_01', 'audit_records_2026_02']));
+      const { rows } = await s.db.query(
+        "SELECT count(*) AS n FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE c.relname = 'audit_records_2026_03'",
+      );
+      expect(Number(rows[0]!['n'])).toBe(1);
+    });
+  });
+
   it('stores each record in the partition of its month, across a month boundary', async () => {
     await withStore(fresh, { clock: steppingClock(Date.parse('2026-01-31T23:59:55Z')) }, async (s) => {
       for (let i = 0; i < 10; i++) await s.store.append(record({ requestId: `r${i}` }));
