@@ -18,8 +18,9 @@ import { checkInclusion } from '../../../gateway/src/audit/checkInclusion.ts';
 import { noteSignerOf } from '../../../gateway/src/audit/checkpoint.ts';
 import { verifyConsistency } from '../../../gateway/src/audit/merkle.ts';
 import { loadMigrations, migrate } from '../../../gateway/src/audit/migrations.ts';
+import { buildPageQuery } from '../../../gateway/src/audit/queryEvents.ts';
 import type { SqlDatabase, SqlExecutor } from '../../../gateway/src/audit/sqlDatabase.ts';
-import type { AuditStore } from '../../../gateway/src/audit/types.ts';
+import type { AuditFilter, AuditStore } from '../../../gateway/src/audit/types.ts';
 import { verifyLog } from '../../../gateway/src/audit/verifyLog.ts';
 import { writeBatch } from '../../../gateway/src/audit/writeBatch.ts';
 import {
@@ -173,6 +174,37 @@ export function partitionContract(fresh: FreshDatabaseFactory): void {
         { first: 50 },
       );
       expect(page.edges.map((e) => Number(e.node.id))).toEqual([10, 9, 8, 7, 6]);
+    });
+  });
+
+  it('reads a page bounded in time from the partitions of its months only, by index', async () => {
+    await withStore(fresh, storeOptions(), async (s) => {
+      await seedAcrossMonths(s);
+      const february = { from: '2026-02-01T00:00:00Z', to: '2026-03-01T00:00:00Z' };
+      const plans = await s.db.transaction(async (tx) => {
+        // Tiny tables would be read whole whatever their indexes; this asks whether an index serves.
+        await tx.exec('SET LOCAL enable_seqscan = off');
+        const plan = async (filter: AuditFilter) => {
+          const { text, params } = buildPageQuery(filter, { first: 20 });
+          const { rows } = await tx.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${text}`, params);
+          return rows.map((r) => String(r['QUERY PLAN'])).join('\n');
+        };
+        return [
+          await plan({ ...february, clientId: 'ubnd-hanoi.motcua' }),
+          await plan({ ...february, subject: '001099000050' }),
+        ];
+      });
+      for (const plan of plans) {
+        expect(plan).not.toMatch(/Seq Scan/);
+        // Other months are pruned when planning, or (the records joined to the subject index, by
+        // their time) at run time: never read.
+        const otherMonths = plan
+          .split('\n')
+          .filter((line) => /_20\d\d_\d\d/.test(line) && !line.includes('_2026_02'));
+        for (const line of otherMonths) expect(line).toContain('never executed');
+      }
+      expect(plans[0]).toMatch(/Index (Only )?Scan (Backward )?using \S+ on audit_records_2026_02/);
+      expect(plans[1]).toMatch(/Index (Only )?Scan (Backward )?using \S+ on audit_subjects_2026_02/);
     });
   });
 
