@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import {
@@ -65,9 +65,12 @@ async function archiveMonth(
   let archive: Awaited<ReturnType<typeof exportMonth>>;
   try {
     archive = await exportMonth(db, month, writer(out));
-  } finally {
-    if (out !== process.stdout) await closeFile(out as WriteStream);
+  } catch (error) {
+    // No half-written archive is left behind to be mistaken for one.
+    if (file) await closeFile(out as WriteStream).then(() => rm(file, { force: true }));
+    throw error;
   }
+  if (file) await closeFile(out as WriteStream);
   process.stderr.write(
     `audit:export: ${month}: records ${archive.firstSeq}–${archive.lastSeq} (${archive.records} lines), proven against the checkpoint of ${archive.checkpointSize} records\n`,
   );

@@ -1,6 +1,7 @@
 // The monthly archive as an operator runs it, on the embedded store: audit:export --month --detach,
 // then audit:verify on the live log, and audit:verify-inclusion on the export file and on one record
 // taken from it, with no database; an edited file is refused.
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,8 +59,13 @@ describe('audit:export --month on the embedded store', () => {
       EMBEDDED,
     );
     expect(both).toMatchObject({ code: 2, stderr: expect.stringContaining('excludes') });
-    const empty = await runNode([EXPORT, '--month', '2025-06', '--data-dir', dataDir], EMBEDDED);
+    const emptyFile = join(dir, 'empty.jsonl');
+    const empty = await runNode(
+      [EXPORT, '--month', '2025-06', '--out', emptyFile, '--data-dir', dataDir],
+      EMBEDDED,
+    );
     expect(empty).toMatchObject({ code: 2, stderr: expect.stringContaining('no records in 2025-06') });
+    expect(existsSync(emptyFile)).toBe(false);
     const verify = await runNode([VERIFY, '--data-dir', dataDir, '--jwks', jwksFile], EMBEDDED);
     expect(verify.stdout).toMatch(/^audit log intact: 60 records, /);
   });
