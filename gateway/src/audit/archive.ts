@@ -293,8 +293,26 @@ export async function verifyArchive(
  * lock. Refuses (ArchiveError) when the month changed since the export, or when the 16 records that
  * end with the month's last one are not all written yet (their small tree nodes are kept).
  */
-export function detachMonth(db: SqlDatabase, archive: MonthArchive, fileSha256: string): Promise<void> {
+export async function detachMonth(db: SqlDatabase, archive: MonthArchive, fileSha256: string): Promise<void> {
+  try {
+    await detachInTransaction(db, archive, fileSha256);
+  } catch (error) {
+    // The detach waits for readers of the tables (a long verify) while holding the chain head, so
+    // writers wait too: it gives up after DETACH_LOCK_TIMEOUT rather than stall requests.
+    if ((error as { code?: string }).code === '55P03') {
+      throw new ArchiveError(
+        `${archive.month} was not detached: the tables were in use for ${DETACH_LOCK_TIMEOUT} (a verification running?); try again`,
+      );
+    }
+    throw error;
+  }
+}
+
+const DETACH_LOCK_TIMEOUT = '2s';
+
+function detachInTransaction(db: SqlDatabase, archive: MonthArchive, fileSha256: string): Promise<void> {
   return db.transaction(async (tx) => {
+    await tx.exec(`SET LOCAL lock_timeout = '${DETACH_LOCK_TIMEOUT}'`);
     const head = await lockHead(tx);
     const extent = await monthExtent(tx, archive.month);
     if (
