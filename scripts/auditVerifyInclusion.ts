@@ -1,10 +1,14 @@
 // npm run audit:verify-inclusion -- --event event.json --jwks <file or URL of /.well-known/jwks.json>
+// npm run audit:verify-inclusion -- --archive month.jsonl --jwks <file or URL>
 // Checks offline that one audit record (an AuditEvent with its `inclusion`, as myAccessHistory or
 // auditEvents returns it) is in the signed audit log as shown. Prints one verdict line; exit 0 when it
 // is, 1 when it is not, 2 when it could not be checked.
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { JSONWebKeySet } from 'jose';
+import { verifyArchive } from '../gateway/src/audit/archive.ts';
 import { checkInclusion, type EventWithProof } from '../gateway/src/audit/checkInclusion.ts';
 import { runTool, UsageError } from '../gateway/src/audit/cliSupport.ts';
 
@@ -22,10 +26,31 @@ async function readJwks(source: string): Promise<JSONWebKeySet> {
 
 await runTool('audit:verify-inclusion', async () => {
   const { values } = parseArgs({
-    options: { event: { type: 'string' }, jwks: { type: 'string' } },
+    options: { event: { type: 'string' }, archive: { type: 'string' }, jwks: { type: 'string' } },
     strict: true,
   });
-  if (!values.event || !values.jwks) throw new UsageError('usage: --event event.json --jwks <file or URL>');
+  if (!values.event === !values.archive || !values.jwks)
+    throw new UsageError('usage: --event event.json | --archive FILE, and --jwks <file or URL>');
+  if (values.archive) {
+    const keys = (await readJwks(values.jwks)).keys;
+    const input = createReadStream(values.archive);
+    const opened = await new Promise<Error | undefined>((resolve) => {
+      input.once('open', () => resolve(undefined));
+      input.once('error', resolve);
+    });
+    if (opened)
+      throw new UsageError(`cannot read the archive (--archive ${values.archive}): ${opened.message}`);
+    const verdict = await verifyArchive(createInterface({ input, crlfDelay: Infinity }), keys);
+    if (!verdict.ok) {
+      process.stdout.write(`archive NOT proven: line ${verdict.line}: ${verdict.reason}\n`);
+      return 1;
+    }
+    process.stdout.write(
+      `archive of ${verdict.month}: ${verdict.records} records (${verdict.firstSeq}–${verdict.lastSeq}) are in the audit log ${verdict.origin}: tree of ${verdict.treeSize} records signed by ${verdict.kid}\n`,
+    );
+    return 0;
+  }
+  if (!values.event) throw new UsageError('usage: --event event.json --jwks <file or URL>');
   let event: EventWithProof;
   try {
     const parsed = JSON.parse(await readFile(values.event, 'utf8')) as {

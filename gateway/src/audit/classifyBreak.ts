@@ -40,7 +40,10 @@ export function classifyBreak(row: ChainRow, ctx: BreakContext): Problem | undef
     return {
       seq: e,
       kind: 'deleted',
-      detail: `record ${e} is missing; the log resumes at record ${row.seq}`,
+      detail:
+        row.seq === e + 1
+          ? `record ${e} is missing; the log resumes at record ${row.seq}`
+          : `records ${e}–${row.seq - 1} are missing and no archive records them; the log resumes at record ${row.seq}`,
     };
   }
   const selfOk = selfConsistent(row);

@@ -12,6 +12,7 @@ import { exportRange } from './exportRange.ts';
 import { createGroupCommitter } from './groupCommit.ts';
 import { migrate } from './migrations.ts';
 import { ownHistory } from './ownHistory.ts';
+import { PartitionCalendar } from './partitions.ts';
 import { proofReaders } from './proofs.ts';
 import { queryEvents } from './queryEvents.ts';
 import { type OpenDatabaseOptions, openSqlDatabase, type SqlDatabase } from './sqlDatabase.ts';
@@ -56,10 +57,30 @@ export async function createAuditStore(options: AuditStoreOptions): Promise<Audi
   return auditStoreOn(db, options);
 }
 
-/** Builds the store over an open, migrated database, which it then owns and closes. */
+/**
+ * Builds the store over an open, migrated database, which it then owns and closes. The current and
+ * next months' partitions are created before the first append is written.
+ */
 export function auditStoreOn(db: SqlDatabase, options: AuditStoreOptions): AuditStore {
   const { logger, metrics, checkpointKey } = options;
   const clock = options.clock ?? (() => new Date());
+  const calendar = new PartitionCalendar(db, (error) =>
+    logger.warn(
+      { err: errorSummary(error) },
+      'next audit partition not created yet; retried on the next batch',
+    ),
+  );
+  // Awaited by every write; a failure here is retried by the next one (a missing month is created by
+  // the batch that needs it anyway).
+  let started: Promise<void> | undefined;
+  const startCalendar = () => {
+    started ??= calendar.start(new Date()).catch((error: unknown) => {
+      started = undefined;
+      logger.warn({ err: errorSummary(error) }, 'audit partitions not prepared at start');
+    });
+    return started;
+  };
+  void startCalendar();
   const signer = noteSignerOf(checkpointKey);
   const origin = options.origin ?? DEFAULT_ORIGIN;
   // The origin is the note's first line: a line break in it would let it pass for another checkpoint.
@@ -73,9 +94,11 @@ export function auditStoreOn(db: SqlDatabase, options: AuditStoreOptions): Audit
     origin,
     checkpointEvery: options.checkpointEvery ?? 1_000,
     now: clock,
+    calendar,
   };
   const committer = createGroupCommitter<AuditContent, StoredAuditRecord>({
     write: async (batch) => {
+      await startCalendar();
       const records = await writeBatch(db, batch, writeOptions);
       for (const record of records) metrics?.auditRecords.labels(record.outcome).inc();
       return records;
@@ -133,6 +156,8 @@ export function auditStoreOn(db: SqlDatabase, options: AuditStoreOptions): Audit
         if (timer) clearInterval(timer);
         await committer.close();
         await checkpointing;
+        await started;
+        await calendar.settle();
         // Seal the tail on a clean stop, so only a crash leaves records after the last checkpoint.
         await checkpoint();
         await db[Symbol.asyncDispose]();

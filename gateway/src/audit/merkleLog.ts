@@ -126,41 +126,93 @@ function lowNodeHash(node: NodeId, leaves: ReadonlyMap<number, Hash>): Hash {
   return level[0]!;
 }
 
-/** The hashes of the given leaf ranges: stored subtrees in one read, the small ones from their records. */
-export async function rangeHashes(tx: SqlExecutor, ranges: readonly Range[]): Promise<Hash[]> {
+/** The stored hashes of the given nodes, by `level/index`. */
+export async function storedNodes(tx: SqlExecutor, nodes: readonly NodeId[]): Promise<Map<string, Hash>> {
+  const found = new Map<string, Hash>();
+  if (nodes.length === 0) return found;
+  const { rows } = await tx.query(
+    `SELECT level, idx, encode(hash, 'hex') AS hash FROM audit_tree
+     WHERE (level, idx) IN (SELECT * FROM unnest($1::smallint[], $2::bigint[]))`,
+    [nodes.map((n) => n.level), nodes.map((n) => n.index)],
+  );
+  for (const r of rows) found.set(`${r['level']}/${r['idx']}`, Buffer.from(String(r['hash']), 'hex'));
+  return found;
+}
+
+/**
+ * The hashes of the given leaf ranges: stored subtrees in one read, the small ones from their records.
+ * Small subtrees next to an archived month were stored when it was archived (archive.ts), since their
+ * records are gone: the same read finds them.
+ */
+export async function rangeHashes(
+  tx: SqlExecutor,
+  ranges: readonly Range[],
+  known: ReadonlyMap<number, Hash> = new Map(),
+): Promise<Hash[]> {
   const decomposed = ranges.map((r) => rangeNodes(r.start, r.end));
   const wanted = new Map<string, NodeId>();
   for (const node of decomposed.flat()) wanted.set(`${node.level}/${node.index}`, node);
   if (wanted.size === 0) return [];
-  const stored = [...wanted.values()].filter((n) => n.level >= LOWEST_STORED_LEVEL);
-  const found = new Map<string, Hash>();
-  if (stored.length > 0) {
-    const { rows } = await tx.query(
-      `SELECT level, idx, encode(hash, 'hex') AS hash FROM audit_tree
-       WHERE (level, idx) IN (SELECT * FROM unnest($1::smallint[], $2::bigint[]))`,
-      [stored.map((n) => n.level), stored.map((n) => n.index)],
-    );
-    for (const r of rows) found.set(`${r['level']}/${r['idx']}`, Buffer.from(String(r['hash']), 'hex'));
-  }
-  // The small subtrees of one proof lie in at most two blocks of 16 leaves: read each block once.
+  const found = await storedNodes(tx, [...wanted.values()]);
+  // The small subtrees of one proof lie in at most two blocks of 16 leaves: read each block once,
+  // unless the caller already has the leaves (`known`, by leaf index).
   const blocks = new Set<number>();
-  for (const n of wanted.values()) {
-    if (n.level < LOWEST_STORED_LEVEL)
-      blocks.add(Math.floor((n.index * 2 ** n.level) / 2 ** LOWEST_STORED_LEVEL));
+  for (const [key, n] of wanted) {
+    if (n.level >= LOWEST_STORED_LEVEL || found.has(key)) continue;
+    const first = n.index * 2 ** n.level;
+    let covered = true;
+    for (let i = first; i < first + 2 ** n.level && covered; i++) covered = known.has(i);
+    if (!covered) blocks.add(Math.floor(first / 2 ** LOWEST_STORED_LEVEL));
   }
-  const leaves = new Map<number, Hash>();
+  const leaves = new Map<number, Hash>(known);
   for (const block of blocks) {
     const size = 2 ** LOWEST_STORED_LEVEL;
     for (const [i, h] of await leafHashes(tx, block * size, (block + 1) * size)) leaves.set(i, h);
   }
   return decomposed.map((nodeList) =>
     foldRange(nodeList, (n) => {
-      if (n.level < LOWEST_STORED_LEVEL) return lowNodeHash(n, leaves);
       const hash = found.get(`${n.level}/${n.index}`);
-      if (!hash) throw new Error(`the audit tree lacks node ${n.level}/${n.index}`);
-      return hash;
+      if (hash) return hash;
+      if (n.level < LOWEST_STORED_LEVEL) return lowNodeHash(n, leaves);
+      throw new Error(`the audit tree lacks node ${n.level}/${n.index}`);
     }),
   );
+}
+
+/**
+ * Stores the small subtrees (below LOWEST_STORED_LEVEL, leaves included) of the given blocks of 16
+ * leaves whose leaves are all present, before some of those records are archived. Returns how many
+ * blocks were complete.
+ */
+export async function storeSmallSubtrees(tx: SqlExecutor, blocks: Iterable<number>): Promise<number> {
+  const size = 2 ** LOWEST_STORED_LEVEL;
+  const nodes: CompletedNode[] = [];
+  let complete = 0;
+  for (const block of new Set(blocks)) {
+    const leaves = await leafHashes(tx, block * size, (block + 1) * size);
+    let level = Array.from({ length: size }, (_, i) => leaves.get(block * size + i));
+    if (level.some((h) => h === undefined)) continue;
+    complete += 1;
+    for (let l = 0; l < LOWEST_STORED_LEVEL; l++) {
+      level.forEach((hash, i) => {
+        nodes.push({ node: { level: l, index: block * (size >> l) + i }, hash: hash! });
+      });
+      level = level.flatMap((h, i) => (i % 2 === 0 ? [nodeHash(h!, level[i + 1]!)] : []));
+    }
+  }
+  if (nodes.length > 0) {
+    await tx.query(
+      `INSERT INTO audit_tree (level, idx, hash)
+       SELECT l, i, decode(h, 'hex') FROM unnest($1::int[], $2::bigint[], $3::text[]) AS t(l, i, h)
+       ON CONFLICT (level, idx) DO NOTHING`,
+      [
+        nodes.map((n) => n.node.level),
+        nodes.map((n) => n.node.index),
+        nodes.map((n) => n.hash.toString('hex')),
+      ],
+    );
+  }
+  return complete;
 }
 
 export async function treeSize(tx: SqlExecutor): Promise<number> {

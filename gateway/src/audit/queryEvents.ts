@@ -48,7 +48,9 @@ export function buildPageQuery(filter: AuditFilter, page: PageRequest): { text: 
   };
   // k is the table whose (at, seq) drives the scan.
   const bySubject = typeof filter.subject === 'string';
-  const from = bySubject ? 'audit_subjects s JOIN audit_records r ON r.seq = s.seq' : 'audit_records r';
+  const from = bySubject
+    ? 'audit_subjects s JOIN audit_records r ON r.seq = s.seq AND r.at = s.at'
+    : 'audit_records r';
   const k = bySubject ? 's' : 'r';
   if (bySubject) where.push(`s.subject = ${param(filter.subject)}`);
   const columns: [keyof AuditFilter, string][] = [

@@ -6,8 +6,8 @@
 import type { AuditContent } from './chain.ts';
 import type { Problem } from './classifyBreak.ts';
 import { leafBytes } from './leaf.ts';
-import { Frontier, leafHash } from './merkle.ts';
-import { type CompletedNode, frontierOf, LOWEST_STORED_LEVEL } from './merkleLog.ts';
+import { Frontier, leafHash, rangeNodes } from './merkle.ts';
+import { type CompletedNode, frontierOf, LOWEST_STORED_LEVEL, storedNodes } from './merkleLog.ts';
 import type { SqlExecutor } from './sqlDatabase.ts';
 
 const NODE_BATCH = 4_096;
@@ -22,7 +22,7 @@ export class TreeCheck {
   readonly #roots: ReadonlyMap<number, readonly SignedRoot[]>;
   readonly #storedSize: number;
   readonly #storedRoot: string;
-  readonly #frontier = new Frontier();
+  #frontier = new Frontier();
   #pending: CompletedNode[] = [];
   #lastGood = 0;
   #stopped = false;
@@ -63,6 +63,44 @@ export class TreeCheck {
       return undefined;
     }
     this.#pending.push(...this.#frontier.push(leafHash(leafBytes(seq, content, seed))));
+    const problem = this.#compareRoots();
+    if (problem) return problem;
+    return this.#pending.length >= NODE_BATCH ? this.flush() : undefined;
+  }
+
+  /**
+   * Passes over an archived range, records size+1 … `to`: the frontier continues from the stored tree
+   * nodes over records 1–`to` (kept when the month was archived), which must give the archive's root.
+   */
+  async skipArchived(to: number, root: string): Promise<Problem | undefined> {
+    if (this.#stopped) return undefined;
+    const from = this.#frontier.size + 1;
+    const flushed = await this.flush();
+    if (flushed) return flushed;
+    const nodes = rangeNodes(0, to);
+    const found = await storedNodes(this.#tx, nodes);
+    const hashes = nodes.map((n) => found.get(`${n.level}/${n.index}`));
+    if (hashes.some((h) => h === undefined)) {
+      return {
+        seq: from,
+        kind: 'deleted',
+        detail: `records ${from}–${to} are archived but the tree nodes over them are missing, so later proofs fail`,
+      };
+    }
+    const frontier = new Frontier(to, hashes as Buffer[]);
+    if (frontier.root().toString('hex') !== root) {
+      return {
+        seq: from,
+        kind: 'edited',
+        detail: `the archive of records ${from}–${to} does not match the stored tree over them`,
+      };
+    }
+    this.#frontier = frontier;
+    return this.#compareRoots();
+  }
+
+  /** Compares the frontier's root with the signed and stored heads of its size. */
+  #compareRoots(): Problem | undefined {
     const size = this.#frontier.size;
     const signed = this.#roots.get(size);
     if (signed || size === this.#storedSize) {
@@ -81,7 +119,7 @@ export class TreeCheck {
         return { seq: size, kind: 'edited', detail: `the stored tree head does not match records 1–${size}` };
       }
     }
-    return this.#pending.length >= NODE_BATCH ? this.flush() : undefined;
+    return undefined;
   }
 
   /** Compares the recomputed nodes with the stored ones. */

@@ -8,6 +8,7 @@ import { writeCheckpoint } from './checkpoint.ts';
 import { newLeafSeed } from './leaf.ts';
 import type { Frontier } from './merkle.ts';
 import { catchUpTree, frontierOf, growTree, insertNodes } from './merkleLog.ts';
+import { ensureMonth, type PartitionCalendar } from './partitions.ts';
 import { insertRecords } from './recordRows.ts';
 import type { NoteSigner } from './signedNote.ts';
 import type { SqlDatabase, SqlExecutor } from './sqlDatabase.ts';
@@ -47,6 +48,8 @@ export interface WriteBatchOptions {
   /** Sign a checkpoint when this many records have been appended since the last; 0 = never by count. */
   readonly checkpointEvery: number;
   readonly now: () => Date;
+  /** The months whose partitions exist; absent, the caller has created them (tests, tools). */
+  readonly calendar?: PartitionCalendar;
 }
 
 export function writeBatch(
@@ -54,8 +57,12 @@ export function writeBatch(
   contents: readonly AuditContent[],
   options: WriteBatchOptions,
 ): Promise<StoredAuditRecord[]> {
-  return db.transaction(async (tx) => {
+  const ats = contents.map((c) => c.at);
+  // In memory: only a month this process has not seen yet costs a statement, once.
+  const missing = options.calendar?.missing(ats) ?? [];
+  const written = db.transaction(async (tx) => {
     const head = await lockHead(tx);
+    for (const month of missing) await ensureMonth(tx, month);
     // Records from before the tree existed are normally covered at start (extendTree); this is the
     // fallback for a store opened on a database another, older process still writes.
     while (head.tree.size < head.seq) {
@@ -83,6 +90,12 @@ export function writeBatch(
     if (options.checkpointEvery > 0 && last.seq - head.checkpointSeq >= options.checkpointEvery) {
       await writeCheckpoint(tx, options.signer, options.origin, treeHead(head.tree), options.now());
     }
+    return records;
+  });
+  const { calendar } = options;
+  if (!calendar) return written;
+  return written.then((records) => {
+    calendar.committed(ats, missing);
     return records;
   });
 }
