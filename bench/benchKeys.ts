@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type JWK, SignJWT } from 'jose';
 import { generateSigningJwk, type SigningKey, signingKeyFromJwk, toJwks } from '../lib/keys.ts';
+import { FIXTURE_AGENCIES } from '../mocks/dossierFixtures.ts';
 import { BENCH_CLIENTS } from './workload.ts';
 
 export const BENCH_ISSUER = 'https://idp.bench/lienthong';
@@ -65,10 +66,13 @@ export async function createBenchKeys(dir: string): Promise<BenchKeys> {
   await writeFile(
     files.clients,
     JSON.stringify(
-      [{ id: 'bench.client', agencyName: 'bench', agency: undefined }, ...BENCH_CLIENTS].map((client) => ({
+      [
+        { id: 'bench.client', agencyName: 'bench', agency: FIXTURE_AGENCIES.canThoCommune },
+        ...BENCH_CLIENTS,
+      ].map((client) => ({
         clientId: client.id,
         name: client.agencyName,
-        agencies: client.agency ? [client.agency] : [],
+        agencies: [client.agency],
         levels: ['commune', 'province', 'ministry'],
         procedures: [],
       })),
@@ -91,7 +95,11 @@ export async function createBenchKeys(dir: string): Promise<BenchKeys> {
       .setExpirationTime(now + 3_000)
       .sign(client.privateKey);
   const freshTokens = async () => ({
-    single: await sign('bench.client', { scope: READ_SCOPES.join(' ') }),
+    // The identical workload's client, acting for the commune that received the example dossier.
+    single: await sign('bench.client', {
+      scope: READ_SCOPES.join(' '),
+      agency: FIXTURE_AGENCIES.canThoCommune,
+    }),
     clients: await Promise.all(
       BENCH_CLIENTS.map((c, i) =>
         sign(c.id, {

@@ -18,7 +18,7 @@ export interface MemoryResult {
   readonly medianRssMbPerMinute: readonly number[];
   /** Last minute's median over the second minute's (the first holds the start-up growth). */
   readonly growth: number;
-  readonly verdict: 'flat' | 'growing';
+  readonly verdict: 'flat' | 'levelled' | 'growing';
   readonly load: LoadResult;
 }
 
@@ -69,12 +69,20 @@ export async function memoryRun(options: {
   };
 }
 
-/** Flat when the last minute's median is within 10% of the second minute's. */
+/**
+ * Flat when the last minute's median is within 10% of the second minute's; levelled when it rose more
+ * than that but the last three minutes' medians stay within 2% of one another (bounded caches that
+ * filled, then held); growing when it is still rising at the end. A leak slower than about 1% of RSS
+ * per minute needs a longer run to show.
+ */
 export function verdict(medians: readonly number[]): Pick<MemoryResult, 'growth' | 'verdict'> {
   const reference = medians[Math.min(1, medians.length - 1)] ?? 0;
   const last = medians.at(-1) ?? 0;
   const growth = reference > 0 ? Math.round((last / reference) * 1000) / 1000 : 1;
-  return { growth, verdict: growth <= 1.1 ? 'flat' : 'growing' };
+  if (growth <= 1.1) return { growth, verdict: 'flat' };
+  const tail = medians.slice(-3);
+  const levelled = tail.length === 3 && Math.max(...tail) <= Math.min(...tail) * 1.02;
+  return { growth, verdict: levelled ? 'levelled' : 'growing' };
 }
 
 export function median(values: readonly number[]): number {

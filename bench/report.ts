@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Measurement } from './measure.ts';
+import { verdict } from './memory.ts';
 import { type BenchRun, sustained } from './runBench.ts';
 import { BENCH_CLIENTS, CASE_REQUESTS, WORK_MIX } from './workload.ts';
 
@@ -200,10 +201,12 @@ function featurePrices(engine: readonly Measurement[]): string[] {
 function memory(run: BenchRun): string[] {
   const m = run.memory;
   if (!m) return [];
+  // Judged again from the medians, so a report regenerated from saved figures follows the current rule.
+  const judged = verdict(m.medianRssMbPerMinute);
   return [
     '## Memory over time',
     '',
-    `lienthong at ${m.rate} req/s (60% of its cold closed-loop throughput), open loop for ${m.minutes} min; RSS of the gateway sampled every 5 s. Median RSS per minute (MB): ${m.medianRssMbPerMinute.join(', ')}. Last minute over second minute: ${m.growth}× — **${m.verdict}**. Over the run: ${m.load.sent} requests sent, ${m.load.non2xx + m.load.errors + m.load.timeouts} failed, p99 ${m.load.p99Ms} ms.`,
+    `lienthong at ${m.rate} req/s (60% of its cold closed-loop throughput), open loop for ${m.minutes} min; RSS of the gateway sampled every 5 s. Median RSS per minute (MB): ${m.medianRssMbPerMinute.join(', ')}. Last minute over second minute: ${judged.growth}× — **${judged.verdict}** (flat: within 10% of the second minute; levelled: rose more, then held within 2% over the last three minutes, as bounded caches do once full; growing: still rising at the end). Over the run: ${m.load.sent} requests sent, ${m.load.non2xx + m.load.errors + m.load.timeouts} failed, p99 ${m.load.p99Ms} ms.`,
     '',
   ];
 }

@@ -122,5 +122,15 @@ describe('memory verdict', () => {
     expect(median([4, 1, 2, 3])).toBe(2.5);
     expect(verdict([300, 200, 205, 210])).toEqual({ growth: 1.05, verdict: 'flat' });
     expect(verdict([200, 200, 240, 280])).toEqual({ growth: 1.4, verdict: 'growing' });
+    // Still rising over the last three minutes, however slowly the rise began.
+    expect(verdict([200, 200, 210, 220, 240, 250, 260])).toEqual({ growth: 1.3, verdict: 'growing' });
+  });
+
+  it('calls a rise that then holds for the last three minutes levelled, not flat', () => {
+    expect(verdict([394, 476, 517, 498, 515, 569, 589, 603, 603, 603])).toEqual({
+      growth: 1.267,
+      verdict: 'levelled',
+    });
+    expect(verdict([394, 476, 589, 603, 650])).toEqual({ growth: 1.366, verdict: 'growing' });
   });
 });
