@@ -273,7 +273,7 @@ function reading(run: BenchRun, engine: readonly Measurement[]): string[] {
   const dearest = [...off].sort((a, b) => b.requestsPerSecond - a.requestsPerSecond)[0];
   if (dearest)
     out.push(
-      `- The dearest feature here is ${dearest.target.replace('lienthong-no-', '').replaceAll('-', ' + ')}: without it lienthong serves ${dearest.requestsPerSecond} req/s (${Math.round((1 - l.requestsPerSecond / dearest.requestsPerSecond) * 1000) / 10}% of throughput). To see where the gateway's own time goes: \`BENCH_CPU_PROF=1 BENCH_KEEP=1 npm run bench -- --quick --targets=lienthong\`, then \`node bench/profileSummary.ts <profile>\`.`,
+      `- The dearest feature here is ${dearest.target.replace('lienthong-no-', '').replaceAll('-', ' + ')}: without it lienthong serves ${dearest.requestsPerSecond} req/s (${Math.round((1 - l.requestsPerSecond / dearest.requestsPerSecond) * 1000) / 10}% of throughput, in one run each: single runs vary by up to ±15%, so the notes below repeat the audit + attestation price by alternation). To see where the gateway's own time goes: \`BENCH_CPU_PROF=1 BENCH_KEEP=1 npm run bench -- --quick --targets=lienthong\`, then \`node bench/profileSummary.ts <profile>\`.`,
     );
   if (run.machine.loadBefore[0] !== undefined && run.machine.loadBefore[0] > 0.5)
     out.push(

@@ -99,6 +99,8 @@ export const AUDIT_APPEND = 'audit-append';
 export interface PlanFilter {
   readonly targets?: readonly string[];
   readonly backends?: readonly string[];
+  /** Only these phases of each entry (`--phases=cold`), e.g. to repeat feature prices A/B. */
+  readonly phases?: readonly Phase[];
 }
 
 export function filterPlan(plan: BenchPlan, filter: PlanFilter): BenchPlan {
@@ -108,7 +110,12 @@ export function filterPlan(plan: BenchPlan, filter: PlanFilter): BenchPlan {
       .filter((b) => !filter.backends || filter.backends.includes(b.spec.name))
       .map((b) => ({
         ...b,
-        entries: b.entries.filter((e) => !filter.targets || filter.targets.includes(e.target.name)),
+        entries: b.entries
+          .filter((e) => !filter.targets || filter.targets.includes(e.target.name))
+          .map((e) =>
+            filter.phases ? { ...e, phases: e.phases.filter((p) => filter.phases?.includes(p)) } : e,
+          )
+          .filter((e) => e.phases.length > 0),
       })),
     auditAppend:
       !filter.targets || filter.targets.includes(AUDIT_APPEND)

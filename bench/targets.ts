@@ -143,6 +143,11 @@ export async function startTarget(
       RATE_LIMIT_CLIENTS: ['bench.client', ...BENCH_CLIENTS.map((c) => c.id)]
         .map((id) => `${id}=1000000/1000000`)
         .join(','),
+      // Likewise the per-client bulkhead and cost budget: the identical workload sends all 50
+      // connections as one client, above the default 32 requests in flight.
+      CLIENT_MAX_CONCURRENT_REQUESTS: '1000',
+      RATE_LIMIT_COST_CAPACITY: '100000000',
+      RATE_LIMIT_COST_PER_SECOND: '100000000',
       GATEWAY_REPLICAS: String(workers),
       // Dossiers are proven against the one-stop system when it answers, else declared.
       ...(files.onestopUrl && spec.purpose !== 'declared'

@@ -4,11 +4,12 @@
 // --quick: a short smoke run (CI checks that it runs, never its figures) written to
 // bench/results/quick.json only. --duration=<s>: seconds of each measured run (default 8, quick 2).
 // --memory[=<minutes>]: also the memory run (default 10 minutes at 60% of lienthong's capacity).
-// --targets=, --backends= (comma lists) narrow a run, written to bench/results/partial.json;
+// --targets=, --backends=, --phases= (comma lists) narrow a run, written to bench/results/partial.json;
 // BENCH_CPU_PROF=1 runs lienthong with --cpu-prof, BENCH_KEEP=1 keeps the logs and profiles.
 // --report-only[=<file>] rewrites BENCHMARKS.md from bench/results/latest.json (or <file>).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Phase } from '../bench/measure.ts';
 import { killLiveChildren } from '../bench/processes.ts';
 import { benchmarksMarkdown } from '../bench/report.ts';
 import { type BenchRun, benchPlan, filterPlan, runBench } from '../bench/runBench.ts';
@@ -55,8 +56,9 @@ const quick = process.argv.includes('--quick');
 const duration = value('duration');
 const memory = value('memory');
 const list = (name: string) => value(name)?.split(',');
-const filter = { targets: list('targets'), backends: list('backends') };
-const partial = Boolean(filter.targets || filter.backends);
+const phases = list('phases') as Phase[] | undefined;
+const filter = { targets: list('targets'), backends: list('backends'), phases };
+const partial = Boolean(filter.targets || filter.backends || filter.phases);
 const plan = benchPlan({
   quick,
   ...(duration ? { durationSeconds: positive('duration', duration) } : {}),
