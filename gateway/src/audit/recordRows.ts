@@ -1,6 +1,6 @@
 // Mapping between StoredAuditRecord and the audit_records / audit_subjects rows.
 import type { AuditContent } from './chain.ts';
-import type { SqlExecutor, SqlRow } from './sqlDatabase.ts';
+import type { SqlRow } from './sqlDatabase.ts';
 import type { AuditEvent, AuditOutcome, StoredAuditRecord } from './types.ts';
 
 export const RECORD_COLUMNS =
@@ -56,15 +56,18 @@ export function eventOfRecord(record: StoredAuditRecord, withOfficer: boolean): 
   };
 }
 
-/** Inserts chained records and their subject index rows in the caller's transaction. */
-export async function insertRecords(
-  tx: SqlExecutor,
+/**
+ * The statements that insert chained records and their subject index rows, binding their values into
+ * `params` (shared with the other statements of the batch, which runs them as one).
+ */
+export function recordInserts(
   records: readonly StoredAuditRecord[],
   leafSeeds: readonly Uint8Array[],
-): Promise<void> {
-  const params: unknown[] = [];
+  params: unknown[],
+): string[] {
+  const bind = (value: unknown) => `$${params.push(value)}`;
   const tuples = records.map((r, i) => {
-    params.push(
+    const values = [
       r.seq,
       r.at,
       r.requestId,
@@ -83,16 +86,11 @@ export async function insertRecords(
       r.prevHash,
       r.hash,
       r.tokenId ?? null,
-      Buffer.from(leafSeeds[i]!).toString('hex'),
-    );
-    const base = i * (COLUMN_COUNT + 1);
-    const columns = Array.from({ length: COLUMN_COUNT }, (_, j) => `$${base + j + 1}`);
-    return `(${columns.join(', ')}, decode($${base + COLUMN_COUNT + 1}, 'hex'))`;
+    ];
+    if (values.length !== COLUMN_COUNT) throw new Error('audit record columns and values disagree');
+    return `(${values.map(bind).join(', ')}, decode(${bind(Buffer.from(leafSeeds[i]!).toString('hex'))}, 'hex'))`;
   });
-  await tx.query(
-    `INSERT INTO audit_records (${RECORD_COLUMNS}, leaf_seed) VALUES ${tuples.join(', ')}`,
-    params,
-  );
+  const statements = [`INSERT INTO audit_records (${RECORD_COLUMNS}, leaf_seed) VALUES ${tuples.join(', ')}`];
 
   const subjects: string[] = [];
   const ats: Date[] = [];
@@ -104,9 +102,10 @@ export async function insertRecords(
       seqs.push(r.seq);
     }
   }
-  if (subjects.length === 0) return;
-  await tx.query(
-    'INSERT INTO audit_subjects (subject, at, seq) SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::bigint[])',
-    [subjects, ats, seqs],
-  );
+  if (subjects.length > 0) {
+    statements.push(
+      `INSERT INTO audit_subjects (subject, at, seq) SELECT * FROM unnest(${bind(subjects)}::text[], ${bind(ats)}::timestamptz[], ${bind(seqs)}::bigint[])`,
+    );
+  }
+  return statements;
 }

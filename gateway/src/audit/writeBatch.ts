@@ -7,9 +7,9 @@ import { type AuditContent, chainRecords } from './chain.ts';
 import { writeCheckpoint } from './checkpoint.ts';
 import { newLeafSeed } from './leaf.ts';
 import type { Frontier } from './merkle.ts';
-import { catchUpTree, frontierOf, growTree, insertNodes } from './merkleLog.ts';
+import { catchUpTree, frontierOf, growTree, nodeInsert } from './merkleLog.ts';
 import { ensureMonth, type PartitionCalendar } from './partitions.ts';
-import { insertRecords } from './recordRows.ts';
+import { recordInserts } from './recordRows.ts';
 import type { NoteSigner } from './signedNote.ts';
 import type { SqlDatabase, SqlExecutor } from './sqlDatabase.ts';
 import type { StoredAuditRecord } from './types.ts';
@@ -72,21 +72,20 @@ export function writeBatch(
     }
     const records = chainRecords(head, contents);
     const seeds = records.map(() => newLeafSeed());
-    await insertRecords(tx, records, seeds);
-    await insertNodes(
-      tx,
-      growTree(
-        head.tree,
-        records.map((record, i) => ({ seq: record.seq, content: record, seed: seeds[i]! })),
-      ),
+    const completed = growTree(
+      head.tree,
+      records.map((record, i) => ({ seq: record.seq, content: record, seed: seeds[i]! })),
+    );
+    // The records, their subject rows, the tree's new nodes and the moved head go in one statement
+    // (data-modifying WITH clauses): one round trip while the head lock is held, not four.
+    const params: unknown[] = [];
+    const bind = (value: unknown) => `$${params.push(value)}`;
+    const writes = [...recordInserts(records, seeds, params), nodeInsert(completed, params)].filter(
+      (statement): statement is string => statement !== undefined,
     );
     const last = records.at(-1)!;
-    await tx.query('UPDATE audit_head SET seq = $1, hash = $2, tree_size = $3, frontier = $4', [
-      last.seq,
-      last.hash,
-      head.tree.size,
-      head.tree.hashes.map((h) => h.toString('hex')),
-    ]);
+    const moveHead = `UPDATE audit_head SET seq = ${bind(last.seq)}, hash = ${bind(last.hash)}, tree_size = ${bind(head.tree.size)}, frontier = ${bind(head.tree.hashes.map((h) => h.toString('hex')))}`;
+    await tx.query(`WITH ${writes.map((w, i) => `write${i} AS (${w})`).join(', ')} ${moveHead}`, params);
     if (options.checkpointEvery > 0 && last.seq - head.checkpointSeq >= options.checkpointEvery) {
       await writeCheckpoint(tx, options.signer, options.origin, treeHead(head.tree), options.now());
     }

@@ -143,12 +143,16 @@ export function partitionContract(fresh: FreshDatabaseFactory): void {
       expect(ensured()).toBe(4);
       const before = statements.length;
       for (let i = 0; i < 50; i++) await s.store.append(record({ requestId: `jan${i}` }));
-      // Each write: lock the head, insert the records, their subjects, the tree nodes when a block
-      // completes, move the head; no partition statement.
+      // Each write: lock the head, then one statement inserting the records, their subjects and the
+      // tree nodes when a block completes, and moving the head; no partition statement.
       const during = statements.slice(before);
       expect(during.filter((q) => q.includes('audit_ensure_month') || q.includes('pg_inherits'))).toEqual([]);
       expect(during.filter((q) => q.includes('FOR UPDATE'))).toHaveLength(50);
-      expect(during.filter((q) => q.startsWith('INSERT INTO audit_records'))).toHaveLength(50);
+      const writes = during.filter((q) => q.includes('INSERT INTO audit_records'));
+      expect(writes).toHaveLength(50);
+      for (const write of writes)
+        expect(write).toMatch(/^WITH .*INSERT INTO audit_subjects.*UPDATE audit_head/s);
+      expect(during.filter((q) => q.startsWith('UPDATE audit_head'))).toEqual([]);
       // Crossing into February (created already) writes at once and prepares March in the background.
       for (let i = 0; i < 20; i++) await s.store.append(record({ requestId: `feb${i}` }));
       await expect.poll(() => attached(s.db, '2026_03'), { timeout: 30_000 }).toBe(true);
