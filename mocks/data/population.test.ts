@@ -101,10 +101,14 @@ describe('congDan', () => {
   it('records deaths after births, before the reference date, with no household', () => {
     const dead = records.filter(([, r]) => r?.trangThai === 'DA_CHET').map(([, r]) => r!);
     expect(dead.length).toBeGreaterThan(50);
+    const year = (date: string) => Number(date.slice(0, 4));
     for (const r of dead) {
       expect(r.ngayMat! > r.ngaySinh).toBe(true);
       expect(r.ngayMat! < REFERENCE_DATE).toBe(true);
       expect(r.maHoGiaDinh).toBeNull();
+      // Only those 65 or over at the reference date have died, never before 50.
+      expect(year(REFERENCE_DATE) - year(r.ngaySinh)).toBeGreaterThanOrEqual(65);
+      expect(year(r.ngayMat!) - year(r.ngaySinh)).toBeGreaterThanOrEqual(50);
     }
     const alive = records.filter(([, r]) => r?.trangThai === 'CON_SONG');
     for (const [, r] of alive) expect(r!.ngayMat).toBeNull();
