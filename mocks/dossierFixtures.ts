@@ -24,7 +24,7 @@ export function procedureCodeNamed(name: string): string {
 
 /** Receiving agencies of the fixture dossiers. */
 export const FIXTURE_AGENCIES = {
-  /** Phường Ninh Kiều, Cần Thơ: the family's commune. */
+  /** Phường Ninh Kiều, Cần Thơ: receives the family's dossiers (a dossier may be filed anywhere in the province). */
   canThoCommune: '31135',
   /** Cần Thơ's business registration office. */
   canThoBusiness: '92-DKKD',

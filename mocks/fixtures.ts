@@ -2,25 +2,25 @@
 // Found with mocks/findFixtures.ts; fixtures.test.ts proves each still has the property claimed.
 export const FIXTURES = {
   /** Husband: alive, head of `household`, legal representative of `enterprise`, insured with `employer`, holds `landSerial` with his wife. */
-  husband: '092079034591',
+  husband: '092080033642',
   /** Wife of `husband`: alive, in the same household, co-holder of `landSerial`. */
-  wife: '092176034591',
+  wife: '092183033642',
   /** The couple's two children, living with them; the first was born-registered in Cần Thơ (`birthRegistration`). */
-  children: ['092208018199', '092314057605'],
+  children: ['092311034544', '092213040243'],
   /** The family's household code (maHo): exactly husband, wife and the two children. */
-  household: '000910010742',
+  household: '397575900369',
   /** An operating enterprise (CONG_TY_TNHH_MTV) whose legal representative is `husband`. */
-  enterprise: '1841878669',
+  enterprise: '1814935290',
   /** An enterprise that employed `husband` (first period of his social insurance). */
-  employer: '1548791180',
+  employer: '1815258965',
   /** A land certificate held by `husband` and `wife`. */
-  landSerial: 'WT713876',
+  landSerial: 'KK794815',
   /** Birth registration (KS) of the first child, issued in Cần Thơ (province 92). */
-  birthRegistration: 'KS-92-2008-678870',
+  birthRegistration: 'KS-92-2011-063322',
   /** Business registration (DN) of `enterprise`. */
-  businessRegistration: 'DN-92-2007-493213',
+  businessRegistration: 'DN-92-2013-930916',
   /** Land certificate result (DD) whose subject is `husband`. */
-  landResult: 'DD-92-2006-651331',
+  landResult: 'DD-92-2007-138014',
   /** A deceased citizen (DA_CHET, with ngayMat). */
   deceased: '001040000001',
   /** A well-formed citizen id that is not in the population database. */

@@ -19,7 +19,7 @@ async function safelistFile(content: unknown): Promise<string> {
   return file;
 }
 
-const query = '{ citizen(id: "092176034591") { fullName } }';
+const query = '{ citizen(id: "092183033642") { fullName } }';
 
 const reference = (text: string) => ({ persistedQuery: { version: 1, sha256Hash: sha256(text) } });
 const codeOf = (resolution: Resolution) =>

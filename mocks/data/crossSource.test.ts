@@ -136,8 +136,10 @@ describe('land', () => {
         else expect(serialsOfCitizen(decodePerson(holder.soDinhDanh!)!)).toEqual([serial]);
       }
     }
-    // Citizens' indices fill 520 of the 676 million serials, and most of them hold.
-    expect(found).toBeGreaterThan(900);
+    // Citizens' indices fill 520 of the 676 million serials; those of citizens in use (older birth
+    // years use fewer numbers) about 328 million, and about half of these hold (a married woman is
+    // listed on her husband's).
+    expect(found).toBeGreaterThan(550);
   });
 
   it('enterprise certificates name the enterprise, which lists them', () => {

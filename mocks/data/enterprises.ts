@@ -5,7 +5,15 @@
 // enterprise's starts with that of the tax authority that issued it.
 import { TAX_PROVINCE_PREFIXES, taxCheckDigit } from '../../lib/ids.ts';
 import { affine, hashChance, hashInt } from './hash.ts';
-import { COHORT_SERIALS, deathYear, exists, makePerson, type Person, REFERENCE_YEAR } from './person.ts';
+import {
+  COHORT_SERIALS,
+  cohortSerials,
+  deathYear,
+  exists,
+  makePerson,
+  type Person,
+  REFERENCE_YEAR,
+} from './person.ts';
 
 const FIRST_YEAR = 1940;
 const LAST_YEAR = 2005;
@@ -15,6 +23,9 @@ const SERIAL_GROUP = 100;
 const PACKED = YEARS * 2 * MAX_PER_PERSON * (1_000_000 / SERIAL_GROUP);
 /** Serial groups that hold citizens in use (the code has room for the whole serial range). */
 export const REPRESENTATIVE_GROUPS = COHORT_SERIALS / SERIAL_GROUP;
+/** Serial groups that hold citizens in use of a birth year (older ones use fewer serials). */
+export const representativeGroups = (birthYear: number): number =>
+  Math.ceil(cohortSerials(birthYear) / SERIAL_GROUP);
 const scramble = affine(10_000_000, 3_141_593, 2_718_281);
 const provinceOfPrefix = new Map<string, string>();
 const prefixOfProvince = new Map<string, string>();

@@ -57,12 +57,41 @@ describe('parents and children', () => {
       expect(spouseOf(parents.father)?.id).toBe(parents.mother.id);
       expect(parents.father.province).toBe(person.province);
       expect(person.birthYear - parents.father.birthYear).toBeGreaterThanOrEqual(24);
+      // Mothers are 18 to 45 at a birth.
+      expect(person.birthYear - parents.mother.birthYear).toBeGreaterThanOrEqual(18);
+      expect(person.birthYear - parents.mother.birthYear).toBeLessThanOrEqual(45);
       for (const parent of [parents.father, parents.mother]) {
         const died = deathYear(parent);
         if (died !== undefined) expect(died).toBeGreaterThanOrEqual(person.birthYear);
       }
     }
     expect(withParents).toBeGreaterThan(1000);
+  });
+
+  it('gives the earlier generations large families and the later about two children', () => {
+    // Fertility fell from about six children per woman in the 1960s to about two since the 2000s (GSO):
+    // where the parents' generation is the smaller, its couples have the more children.
+    const meanChildren = (from: number, to: number) => {
+      const husbands = people.filter(
+        (p) => p.sex === 'MALE' && p.birthYear >= from && p.birthYear < to && spouseOf(p),
+      );
+      expect(husbands.length).toBeGreaterThan(100);
+      const counts = husbands.map((h) => childrenOf(h).length);
+      return {
+        mean: counts.reduce((a, b) => a + b, 0) / counts.length,
+        three: counts.filter((c) => c >= 3).length / counts.length,
+        none: counts.filter((c) => c === 0).length / counts.length,
+      };
+    };
+    const elders = meanChildren(1930, 1950);
+    expect(elders.mean).toBeGreaterThan(3.5);
+    expect(elders.mean).toBeLessThanOrEqual(7);
+    const later = meanChildren(1975, 1990);
+    expect(later.mean).toBeGreaterThan(1.6);
+    expect(later.mean).toBeLessThan(2.3);
+    expect(later.three).toBeGreaterThan(0.05); // some have a third child
+    expect(later.three).toBeLessThan(0.3);
+    expect(later.none).toBeLessThan(0.15);
   });
 
   it('every child a father lists names him as father', () => {

@@ -3,12 +3,13 @@
 //   P shifted by σ(S), year Y + γ(P, S), serial S) are each other's only candidate, since σ and γ
 //   depend only on what both numbers share; whether they married is a hash of the husband's number,
 //   so both sides agree;
-// - children: slot k (0 or 1) of a husband with serial S is the citizen whose (sex, serial) is an
-//   affine bijection of 2·S + k within the child's birth year, born `childOffset` years after him;
-//   running the bijection backwards gives any citizen's only candidate father;
+// - children: slot k of a husband with serial S is the citizen whose (sex, serial) is an affine
+//   bijection of the slot's place in the layout of the child's birth year (`childLayout`), born
+//   `childOffset` years after him; running the bijection backwards gives any citizen's only
+//   candidate father;
 // - household: anchored on the husband (or a single adult); its code is a bijection of his number.
-import { affine, hash, hashChance, hashInt, Weighted } from './hash.ts';
-import { ageAt, COHORT_SERIALS, exists, isAlive, makePerson, type Person, REFERENCE_YEAR } from './person.ts';
+import { type Affine, affine, hash, hashChance, hashInt, Weighted } from './hash.ts';
+import { ageAt, cohortSerials, exists, isAlive, makePerson, type Person, REFERENCE_YEAR } from './person.ts';
 import { OLD_PROVINCE_CODES, oldProvinceIndex } from './places.ts';
 
 /**
@@ -39,11 +40,12 @@ const shiftProvince = (province: string, by: number): string => {
   return OLD_PROVINCE_CODES[(((oldProvinceIndex.get(province)! + by) % n) + n) % n]!;
 };
 /** Share of men who marry when they and their candidate wife exist and are 20+: almost all Vietnamese do. */
-const MARRIED_SHARE = 0.93;
+const MARRIED_SHARE = 0.96;
 const MIN_WIFE_AGE = 20;
 const MIN_HUSBAND_AGE = 20;
-/** No child is born to a mother younger than this (the father's age alone sets the birth years). */
+/** No child is born to a mother younger or older than these (the father's age alone sets the birth years). */
 const MIN_MOTHER_AGE = 18;
+const MAX_MOTHER_AGE = 45;
 const ADULT_AGE = 18;
 /** Share of youngest sons who stay in their parents' household once married. */
 const STAYS_SHARE = 0.95;
@@ -74,41 +76,87 @@ export function spouseOf(person: Person): Person | undefined {
   return husband && isMarriedHusband(husband) ? husband : undefined;
 }
 
-const SLOTS = 2;
-/** A birth year's (sex, serial) pairs in use: two child slots per man of the cohort's size. */
-const CHILD_SPACE = 2 * COHORT_SERIALS;
-// Fixed multiplier: the inverse is computed once; the offset varies with province and year.
-const childSlots = affine(CHILD_SPACE, 1_234_567, 0);
+/** Most children a couple has: the earlier generations' large families. */
+const MAX_CHILDREN = 7;
+/** The father's age at a child's birth the slot layout sizes fathers by. */
+const FATHER_AGE = 28;
+const FIRST_CHILD_AGE = 24;
+/** Shares of fathers with a first child and with a second: few childless couples, about one in seven with one child. */
+const FIRST_CHILD_SHARE = 0.97;
+const SECOND_CHILD_SHARE = 0.84;
 
-const childBase = (province: string, year: number) => hashInt(CHILD_SPACE, 'child-b', province, year);
+/**
+ * How a birth year's numbers in use (2 × cohortSerials: sex and serial) are shared among the
+ * fathers of its province: slot k (the (k+1)-th child) belongs to the serials below `bounds[k]`,
+ * laid out one slot after the other. Slots 0 and 1 go to most fathers of the generation before;
+ * the numbers left give third, fourth, … children to the lowest serials: a few where the
+ * generations are of a size, most where the parents' generation is the smaller (the large
+ * families of the past).
+ */
+interface ChildLayout {
+  readonly size: number;
+  readonly bounds: readonly number[];
+  readonly starts: readonly number[];
+  readonly scramble: Affine;
+}
+const layouts = new Map<number, ChildLayout>();
+
+function childLayout(year: number): ChildLayout {
+  let layout = layouts.get(year);
+  if (layout) return layout;
+  const size = 2 * cohortSerials(year);
+  const fathers = cohortSerials(year - FATHER_AGE);
+  const bounds: number[] = [];
+  const starts: number[] = [];
+  let used = 0;
+  for (let k = 0; k < MAX_CHILDREN; k++) {
+    const wanted =
+      k === 0 ? FIRST_CHILD_SHARE * fathers : k === 1 ? SECOND_CHILD_SHARE * fathers : bounds[k - 1]!;
+    const bound = Math.min(Math.round(wanted), size - used);
+    starts.push(used);
+    bounds.push(bound);
+    used += bound;
+  }
+  // 1,000,003 is a prime above every size, so the scramble is a bijection of [0, size).
+  layout = { size, bounds, starts, scramble: affine(size, 1_000_003, 0) };
+  layouts.set(year, layout);
+  return layout;
+}
+
+function slotIndex(layout: ChildLayout, fatherSerial: number, k: number): number | undefined {
+  return fatherSerial < layout.bounds[k]! ? layout.starts[k]! + fatherSerial : undefined;
+}
+
+function slotOwner(layout: ChildLayout, x: number): { fatherSerial: number; k: number } | undefined {
+  for (let k = 0; k < MAX_CHILDREN; k++) {
+    const fatherSerial = x - layout.starts[k]!;
+    if (fatherSerial < layout.bounds[k]!) return { fatherSerial, k };
+  }
+  return undefined; // numbers beyond the last slot: no father
+}
+
+const childBase = (province: string, year: number, size: number) => hashInt(size, 'child-b', province, year);
 
 /** Years between the father's birth and child k's. */
 function childOffset(province: string, fatherSerial: number, k: number): number {
-  const first = 24 + hashInt(9, 'child-first', province, fatherSerial);
-  const gap = 2 + hashInt(5, 'child-gap', province, fatherSerial);
+  const first = FIRST_CHILD_AGE + hashInt(8, 'child-first', province, fatherSerial);
+  const gap = 2 + hashInt(2, 'child-gap', province, fatherSerial);
   return first + k * gap;
-}
-
-/** Two children for most couples (the two-child norm), one for some, none for a few. */
-function childCount(husband: Person): number {
-  const u = hashInt(100, 'children', husband.id);
-  return u < 3 ? 0 : u < 15 ? 1 : 2;
 }
 
 export function childrenOf(father: Person): Person[] {
   if (!isMarriedHusband(father)) return [];
   const children: Person[] = [];
-  const count = childCount(father);
-  for (let k = 0; k < count && k < SLOTS; k++) {
+  for (let k = 0; k < MAX_CHILDREN; k++) {
     const year = father.birthYear + childOffset(father.province, father.serial, k);
-    if (year > REFERENCE_YEAR || year - wifeCandidate(father).birthYear < MIN_MOTHER_AGE) break;
-    const u = (childSlots.forward(2 * father.serial + k) + childBase(father.province, year)) % CHILD_SPACE;
-    const child = makePerson(
-      father.province,
-      u < COHORT_SERIALS ? 'MALE' : 'FEMALE',
-      year,
-      u % COHORT_SERIALS,
-    );
+    const motherAge = year - wifeCandidate(father).birthYear;
+    if (year > REFERENCE_YEAR || motherAge < MIN_MOTHER_AGE || motherAge > MAX_MOTHER_AGE) break;
+    const layout = childLayout(year);
+    const x = slotIndex(layout, father.serial, k);
+    if (x === undefined) continue;
+    const u = (layout.scramble.forward(x) + childBase(father.province, year, layout.size)) % layout.size;
+    const serials = layout.size / 2;
+    const child = makePerson(father.province, u < serials ? 'MALE' : 'FEMALE', year, u % serials);
     if (exists(child)) children.push(child);
   }
   return children;
@@ -120,20 +168,29 @@ export interface Parents {
 }
 
 export function parentsOf(child: Person): Parents | undefined {
-  if (child.birthYear - 24 < 1900 || child.birthYear > REFERENCE_YEAR || child.serial >= COHORT_SERIALS)
+  if (child.birthYear - FIRST_CHILD_AGE < 1900 || child.birthYear > REFERENCE_YEAR || !exists(child))
     return undefined;
-  const u = (child.sex === 'MALE' ? 0 : COHORT_SERIALS) + child.serial;
-  const x = childSlots.inverse((u - childBase(child.province, child.birthYear) + CHILD_SPACE) % CHILD_SPACE);
-  const fatherSerial = x >> 1;
-  const k = x & 1;
+  const layout = childLayout(child.birthYear);
+  const serials = layout.size / 2;
+  const u = (child.sex === 'MALE' ? 0 : serials) + child.serial;
+  const base = childBase(child.province, child.birthYear, layout.size);
+  const slot = slotOwner(layout, layout.scramble.inverse((u - base + layout.size) % layout.size));
+  if (!slot) return undefined;
+  const { fatherSerial, k } = slot;
   const fatherYear = child.birthYear - childOffset(child.province, fatherSerial, k);
   if (fatherYear < 1900) return undefined;
   const father = makePerson(child.province, 'MALE', fatherYear, fatherSerial);
-  if (!isMarriedHusband(father) || k >= childCount(father) || !exists(child)) return undefined;
+  if (!isMarriedHusband(father)) return undefined;
   const mother = wifeCandidate(father);
-  // childrenOf stops at the first child too early for the mother; so does this side.
+  // childrenOf stops at the first child too early for the mother, and at the first too late; so does
+  // this side (later children are later still).
   const firstYear = father.birthYear + childOffset(father.province, fatherSerial, 0);
-  if (child.birthYear - mother.birthYear < MIN_MOTHER_AGE || firstYear - mother.birthYear < MIN_MOTHER_AGE)
+  const motherAge = child.birthYear - mother.birthYear;
+  if (
+    motherAge < MIN_MOTHER_AGE ||
+    motherAge > MAX_MOTHER_AGE ||
+    firstYear - mother.birthYear < MIN_MOTHER_AGE
+  )
     return undefined;
   return { father, mother };
 }

@@ -6,8 +6,8 @@ import { enterpriseName, enterpriseStatus } from './business.ts';
 import {
   type EnterpriseRef,
   enterprisesOf,
-  REPRESENTATIVE_GROUPS,
   representativeCandidate,
+  representativeGroups,
 } from './enterprises.ts';
 import { hash, hashChance, Rng } from './hash.ts';
 import {
@@ -82,11 +82,12 @@ export function findEmployer(person: Person, from: string, rng: Rng): Enterprise
   const year = Number(from.slice(0, 4));
   for (let attempt = 0; attempt < 40; attempt++) {
     const province = rng.chance(0.6) ? person.province : rng.pick(OLD_PROVINCE_CODES);
+    const birthYear = rng.between(1945, 1995);
     const candidate = representativeCandidate(
       province,
-      rng.between(1945, 1995),
+      birthYear,
       rng.chance(0.7) ? 'MALE' : 'FEMALE',
-      rng.int(REPRESENTATIVE_GROUPS),
+      rng.int(representativeGroups(birthYear)),
     );
     // The founding date (business.ts: dateInYear(foundingYear, 'founded', code)) compared by month.
     const found = enterprisesOf(candidate).find(

@@ -6,7 +6,7 @@ import { householdCode } from './family.ts';
 import { Rng } from './hash.ts';
 import { thamGiaBaoHiem } from './insurance.ts';
 import { serialsOfCitizen } from './landHolders.ts';
-import { COHORT_SERIALS, decodePerson, exists, makePerson, REFERENCE_DATE } from './person.ts';
+import { cohortSerials, decodePerson, exists, makePerson, REFERENCE_DATE } from './person.ts';
 import { homeProvince } from './places.ts';
 import { congDan, hoGiaDinh } from './population.ts';
 import { resultsOfCitizen } from './results.ts';
@@ -43,14 +43,17 @@ describe('congDan', () => {
     expect(missing).toBeLessThan(0.06);
   });
 
-  it('finds no one above the serials in use, and links no one there', () => {
+  it('finds no one above the serials in use of their birth year, and links no one there', () => {
     const rng = new Rng('above-cohort');
     for (let i = 0; i < 300; i++) {
+      const year = rng.between(1900, 2026);
+      // Half at the first serial out of use, half anywhere above.
+      const serial = cohortSerials(year) + (i % 2 === 0 ? 0 : rng.int(1_000_000 - cohortSerials(year)));
       const person = makePerson(
-        '79',
+        rng.pick(['79', '01', '02']),
         rng.chance(0.5) ? 'MALE' : 'FEMALE',
-        rng.between(1940, 2020),
-        COHORT_SERIALS + rng.int(1_000_000 - COHORT_SERIALS),
+        year,
+        serial,
       );
       expect(exists(person)).toBe(false);
       expect(congDan(person.id)).toBeNull();
@@ -59,11 +62,25 @@ describe('congDan', () => {
       expect(thamGiaBaoHiem(person.id)).toBeNull();
       expect(theoCaNhan(person.id)).toEqual([]);
     }
+    // Older birth years use fewer numbers: the population has the census's age pyramid.
+    expect(cohortSerials(1950)).toBeLessThan(cohortSerials(1990) / 2);
+    const inUse = (id: string) => {
+      const person = decodePerson(id)!;
+      return person.serial < cohortSerials(person.birthYear);
+    };
+    let links = 0;
     for (const [, record] of records) {
       if (!record) continue;
       const linked = [record.soDinhDanhCha, record.soDinhDanhMe, record.soDinhDanhVoChong];
-      for (const id of linked) if (id) expect(Number(id.slice(6))).toBeLessThan(COHORT_SERIALS);
+      if (record.maHoGiaDinh)
+        linked.push(...hoGiaDinh(record.maHoGiaDinh)!.thanhVien.map((m) => m.soDinhDanh));
+      for (const id of linked) {
+        if (!id) continue;
+        links++;
+        expect(inUse(id), id).toBe(true);
+      }
     }
+    expect(links).toBeGreaterThan(4000);
   });
 
   it('agrees with the id: birth year, sex, birth registration province', () => {
@@ -84,10 +101,14 @@ describe('congDan', () => {
   it('records deaths after births, before the reference date, with no household', () => {
     const dead = records.filter(([, r]) => r?.trangThai === 'DA_CHET').map(([, r]) => r!);
     expect(dead.length).toBeGreaterThan(50);
+    const year = (date: string) => Number(date.slice(0, 4));
     for (const r of dead) {
       expect(r.ngayMat! > r.ngaySinh).toBe(true);
       expect(r.ngayMat! < REFERENCE_DATE).toBe(true);
       expect(r.maHoGiaDinh).toBeNull();
+      // Only those 65 or over at the reference date have died, never before 50.
+      expect(year(REFERENCE_DATE) - year(r.ngaySinh)).toBeGreaterThanOrEqual(65);
+      expect(year(r.ngayMat!) - year(r.ngaySinh)).toBeGreaterThanOrEqual(50);
     }
     const alive = records.filter(([, r]) => r?.trangThai === 'CON_SONG');
     for (const [, r] of alive) expect(r!.ngayMat).toBeNull();

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { SigningKey } from '../../lib/keys.ts';
-import { COHORT_SERIALS } from '../../mocks/data/person.ts';
+import { cohortSerials } from '../../mocks/data/person.ts';
 import { FIXTURES } from '../../mocks/fixtures.ts';
 import { SOAK_ISSUER } from './soakEnvironment.ts';
 
@@ -37,13 +37,13 @@ interface Shape {
   };
 }
 
-/** Citizen ids in use in the mocks (serials below COHORT_SERIALS; 3% are not found): born 1940–1999 or 2000–2019. */
+/** Citizen ids in use in the mocks (serials below `cohortSerials` of the birth year; 3% are not found): born 1940–1999 or 2000–2019. */
 function citizenId(random: () => number): string {
   const province = ['01', '79', '92', '48'][Math.floor(random() * 4)]!;
   const modern = random() < 0.3;
   const g = (modern ? 2 : 0) + Math.floor(random() * 2);
   const yy = modern ? Math.floor(random() * 20) : 40 + Math.floor(random() * 60);
-  const serial = Math.floor(random() * COHORT_SERIALS);
+  const serial = Math.floor(random() * cohortSerials((modern ? 2000 : 1900) + yy));
   return `0${province}${g}${String(yy).padStart(2, '0')}${String(serial).padStart(6, '0')}`;
 }
 

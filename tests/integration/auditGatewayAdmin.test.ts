@@ -102,7 +102,7 @@ describe('signing in', () => {
     const anonymous = await get('/admin/', '');
     expect(anonymous.text).toContain('action="/admin/login"');
     expect(anonymous.text).not.toContain('<table');
-    expect((await get('/admin/timeline?subject=092079034591', '')).response.status).toBe(303);
+    expect((await get('/admin/timeline?subject=092080033642', '')).response.status).toBe(303);
     expect((await post('/admin/login', { token: 'not-a-jwt' })).status).toBe(401);
     expect((await signIn('population:read')).status).toBe(403);
   });

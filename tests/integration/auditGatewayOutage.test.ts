@@ -54,7 +54,7 @@ it('serves no data while the audit database is down, and recovers when it return
   expect(after.status).toBe(200);
   expect((after.body.data!['citizen'] as { fullName: string }).fullName).toBe(fullName);
   const events = await stack.query(
-    '{ auditEvents(filter: { subject: "092079034591" }) { edges { node { outcome } } } }',
+    '{ auditEvents(filter: { subject: "092080033642" }) { edges { node { outcome } } } }',
     {},
     { token, procedure: null, dossier: null },
   );

@@ -413,7 +413,7 @@ describe('persisted queries', () => {
     const byText = await post(safe.url, { query: text, variables: { id: FIXTURES.wife } }, token);
     expect(byText.body.data).toEqual(byHash.body.data);
 
-    const other = '{ citizen(id: "092176034591") { fullName dateOfBirth } }';
+    const other = '{ citizen(id: "092183033642") { fullName dateOfBirth } }';
     const refused = await post(safe.url, { query: other }, token);
     expect(refused.status).toBe(403);
     expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

@@ -58,7 +58,7 @@ describe('mocks/main.ts', () => {
       const res = await fetch(`${url}/api/v1/cong-dan/tra-cuu`, {
         method: 'POST',
         headers: { authorization: 'Bearer dev-upstream-key' },
-        body: JSON.stringify({ soDinhDanh: ['092079034591'] }),
+        body: JSON.stringify({ soDinhDanh: ['092080033642'] }),
       });
       expect(res.status).toBe(200);
       const exited = once(child, 'exit');

@@ -24,7 +24,7 @@ describe('auditCsv', () => {
         officer: null,
         procedureCode: '1.004222',
         dossierId: 'H01.10-251121-0001',
-        subjects: ['Citizen:092079034591', 'Enterprise:1841878669'],
+        subjects: ['Citizen:092080033642', 'Enterprise:1814935290'],
         fields: ['Citizen.fullName', 'Query.citizen'],
         denied: [],
         outcome: 'ok',
@@ -33,7 +33,7 @@ describe('auditCsv', () => {
     expect(csv).toBe(
       'id,at,clientId,officer,procedureCode,dossierId,outcome,subjects,fields,denied\r\n' +
         '7,2026-01-02T03:04:05.000Z,ubnd-hanoi.motcua,,1.004222,H01.10-251121-0001,ok,' +
-        'Citizen:092079034591 Enterprise:1841878669,Citizen.fullName Query.citizen,\r\n',
+        'Citizen:092080033642 Enterprise:1814935290,Citizen.fullName Query.citizen,\r\n',
     );
   });
 });

@@ -18,7 +18,7 @@ const INPUT: IssueResultInput = {
   title: 'Trích lục khai sinh',
   agencyCode: '31135',
   agencyName: 'UBND phường Ninh Kiều',
-  subject: { kind: 'CITIZEN', id: '092314057605' },
+  subject: { kind: 'CITIZEN', id: '092213040243' },
   documentSha256: 'ab'.repeat(32),
 };
 
@@ -38,7 +38,7 @@ describe('issueBody', () => {
       tenThuTuc: 'Đăng ký khai sinh',
       trichYeu: 'Trích lục khai sinh',
       coQuanCap: { ma: '31135', ten: 'UBND phường Ninh Kiều', maTinh: '92' },
-      doiTuong: { loai: 'CONG_DAN', ma: '092314057605' },
+      doiTuong: { loai: 'CONG_DAN', ma: '092213040243' },
       maBamTaiLieu: 'ab'.repeat(32),
       coGiaTriDen: null,
     });
@@ -55,7 +55,7 @@ describe('issueBody', () => {
     const cases: [Partial<IssueResultInput>, string][] = [
       [{ agencyCode: 'nonsense' }, 'input.agencyCode'],
       [{ procedureCode: '1.004222' }, 'input.procedureCode'],
-      [{ subject: { kind: 'ENTERPRISE', id: '092314057605' } }, 'input.subject.id'],
+      [{ subject: { kind: 'ENTERPRISE', id: '092213040243' } }, 'input.subject.id'],
       [{ documentSha256: 'AB'.repeat(32) }, 'input.documentSha256'],
       [{ validUntil: '31/12/2030' }, 'input.validUntil'],
       [{ agencyName: 'x'.repeat(301) }, 'input.agencyName'],
@@ -74,7 +74,7 @@ describe('replacementBody', () => {
       maThuTuc: '1.001193',
       tenThuTuc: 'Đăng ký khai sinh',
       coQuanCap: { ma: '31135', ten: 'UBND phường Ninh Kiều', maTinh: '92' },
-      doiTuong: { loai: 'CONG_DAN', ma: '092314057605' },
+      doiTuong: { loai: 'CONG_DAN', ma: '092213040243' },
     } as KetQua;
     expect(
       replacementBody(original, {
