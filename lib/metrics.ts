@@ -1,6 +1,6 @@
 // Prometheus metrics of the public contract (DESIGN.md, "Metrics"). Each process owns one registry;
 // labels never carry personal data or unbounded values.
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Histogram, type Metric, Registry } from 'prom-client';
 
 export interface Metrics {
   readonly registry: Registry;
@@ -71,4 +71,13 @@ export function createMetrics(component: string): Metrics {
       registers: [registry],
     }),
   };
+}
+
+/**
+ * The metric named `name` in `registry`, created by `create` the first time: several instances of one
+ * component (tests, or one per source or route) may share a registry, which refuses a second metric
+ * of the same name.
+ */
+export function singleMetric<T extends Metric>(registry: Registry, name: string, create: () => T): T {
+  return (registry.getSingleMetric(name) as T | undefined) ?? create();
 }

@@ -4,7 +4,7 @@
 import { createHmac } from 'node:crypto';
 import { Gauge } from 'prom-client';
 import type { Logger } from '../logger.ts';
-import type { Metrics } from '../metrics.ts';
+import { type Metrics, singleMetric } from '../metrics.ts';
 import type { RedisClient } from '../redis.ts';
 import { createRedisGuard, type RedisGuardOptions } from '../redisGuard.ts';
 import { createMemoryBuckets } from './memoryBuckets.ts';
@@ -129,11 +129,14 @@ function validateLimits(limits: RateLimits): void {
 // Several limiters may share a registry (tests, or one per route): register the gauge once.
 function degradedGauge(metrics: Metrics): Gauge {
   const name = 'lienthong_rate_limit_degraded';
-  const existing = metrics.registry.getSingleMetric(name);
-  if (existing) return existing as Gauge;
-  return new Gauge({
+  return singleMetric(
+    metrics.registry,
     name,
-    help: '1 while Redis is unreachable and rate limits are enforced per replica, else 0.',
-    registers: [metrics.registry],
-  });
+    () =>
+      new Gauge({
+        name,
+        help: '1 while Redis is unreachable and rate limits are enforced per replica, else 0.',
+        registers: [metrics.registry],
+      }),
+  );
 }

@@ -8,7 +8,7 @@ import { Counter } from 'prom-client';
 import { Client } from 'undici';
 import type { RecordCache } from '../../lib/cache/types.ts';
 import type { Logger } from '../../lib/logger.ts';
-import type { Metrics } from '../../lib/metrics.ts';
+import { type Metrics, singleMetric } from '../../lib/metrics.ts';
 import type { Source } from '../../lib/topology.ts';
 import { changeTargets, type EvictionTarget } from './cacheTargets.ts';
 
@@ -156,12 +156,15 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 // Registered once per registry: tests and replicas in one process may share it.
 export function evictionCounter(metrics: Metrics): Counter<'source' | 'reason'> {
   const name = 'lienthong_cache_evictions_total';
-  const existing = metrics.registry.getSingleMetric(name);
-  if (existing) return existing as Counter<'source' | 'reason'>;
-  return new Counter({
+  return singleMetric(
+    metrics.registry,
     name,
-    help: 'Cache evictions by source and reason (change: an upstream change event; request: an operator).',
-    labelNames: ['source', 'reason'],
-    registers: [metrics.registry],
-  });
+    () =>
+      new Counter({
+        name,
+        help: 'Cache evictions by source and reason (change: an upstream change event; request: an operator).',
+        labelNames: ['source', 'reason'],
+        registers: [metrics.registry],
+      }),
+  );
 }

@@ -8,7 +8,7 @@ import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, h
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { CheckResult } from '../../lib/httpServer.ts';
 import type { Logger } from '../../lib/logger.ts';
-import type { Metrics } from '../../lib/metrics.ts';
+import { type Metrics, singleMetric } from '../../lib/metrics.ts';
 import { UpstreamError } from './upstreamClient.ts';
 
 export interface ResilienceOptions {
@@ -161,31 +161,39 @@ interface ResilienceMetrics {
 
 /** The breaker's metrics, registered once per registry (several sources may share one in tests). */
 function resilienceMetrics(registry: Registry): ResilienceMetrics {
-  const existing = (name: string) => registry.getSingleMetric(name);
   return {
-    circuitState:
-      (existing('lienthong_upstream_circuit_state') as Gauge<'source'> | undefined) ??
-      new Gauge({
-        name: 'lienthong_upstream_circuit_state',
-        help: 'Circuit breaker of a national database: 0 closed, 1 half-open (probing), 2 open.',
-        labelNames: ['source'],
-        registers: [registry],
-      }),
-    retries:
-      (existing('lienthong_upstream_retries_total') as Counter<'source'> | undefined) ??
-      new Counter({
-        name: 'lienthong_upstream_retries_total',
-        help: 'Retries of idempotent reads to a national database.',
-        labelNames: ['source'],
-        registers: [registry],
-      }),
-    rejected:
-      (existing('lienthong_upstream_circuit_rejections_total') as Counter<'source'> | undefined) ??
-      new Counter({
-        name: 'lienthong_upstream_circuit_rejections_total',
-        help: 'Upstream calls failed fast because the circuit was open.',
-        labelNames: ['source'],
-        registers: [registry],
-      }),
+    circuitState: singleMetric(
+      registry,
+      'lienthong_upstream_circuit_state',
+      () =>
+        new Gauge({
+          name: 'lienthong_upstream_circuit_state',
+          help: 'Circuit breaker of a national database: 0 closed, 1 half-open (probing), 2 open.',
+          labelNames: ['source'],
+          registers: [registry],
+        }),
+    ),
+    retries: singleMetric(
+      registry,
+      'lienthong_upstream_retries_total',
+      () =>
+        new Counter({
+          name: 'lienthong_upstream_retries_total',
+          help: 'Retries of idempotent reads to a national database.',
+          labelNames: ['source'],
+          registers: [registry],
+        }),
+    ),
+    rejected: singleMetric(
+      registry,
+      'lienthong_upstream_circuit_rejections_total',
+      () =>
+        new Counter({
+          name: 'lienthong_upstream_circuit_rejections_total',
+          help: 'Upstream calls failed fast because the circuit was open.',
+          labelNames: ['source'],
+          registers: [registry],
+        }),
+    ),
   };
 }

@@ -15,7 +15,7 @@ import {
   rangeNodes,
 } from './merkle.ts';
 import { contentOfRow, RECORD_COLUMNS } from './recordRows.ts';
-import type { SqlExecutor } from './sqlDatabase.ts';
+import { bindTo, type SqlExecutor } from './sqlDatabase.ts';
 
 export interface TreeState {
   readonly size: number;
@@ -61,7 +61,7 @@ export const LOWEST_STORED_LEVEL = 4;
 export function nodeInsert(completed: readonly CompletedNode[], params: unknown[]): string | undefined {
   const nodes = completed.filter((n) => n.node.level >= LOWEST_STORED_LEVEL);
   if (nodes.length === 0) return undefined;
-  const bind = (value: unknown) => `$${params.push(value)}`;
+  const bind = bindTo(params);
   const levels = bind(nodes.map((n) => n.node.level));
   const indexes = bind(nodes.map((n) => n.node.index));
   const hashes = bind(nodes.map((n) => n.hash.toString('hex')));

@@ -1,13 +1,11 @@
 // Mapping between StoredAuditRecord and the audit_records / audit_subjects rows.
 import type { AuditContent } from './chain.ts';
-import type { SqlRow } from './sqlDatabase.ts';
+import { bindTo, type SqlRow } from './sqlDatabase.ts';
 import type { AuditEvent, AuditOutcome, StoredAuditRecord } from './types.ts';
 
 export const RECORD_COLUMNS =
   'seq, at, request_id, client_id, officer, procedure_code, dossier_id, operation_name, operation_hash, ' +
   'fields, denied, subjects, sources, outcome, duration_ms, prev_hash, hash, token_id';
-
-const COLUMN_COUNT = 18;
 
 const nullableText = (value: unknown): string | null => (value === null ? null : String(value));
 
@@ -65,7 +63,7 @@ export function recordInserts(
   leafSeeds: readonly Uint8Array[],
   params: unknown[],
 ): string[] {
-  const bind = (value: unknown) => `$${params.push(value)}`;
+  const bind = bindTo(params);
   const tuples = records.map((r, i) => {
     const values = [
       r.seq,
@@ -87,7 +85,6 @@ export function recordInserts(
       r.hash,
       r.tokenId ?? null,
     ];
-    if (values.length !== COLUMN_COUNT) throw new Error('audit record columns and values disagree');
     return `(${values.map(bind).join(', ')}, decode(${bind(Buffer.from(leafSeeds[i]!).toString('hex'))}, 'hex'))`;
   });
   const statements = [`INSERT INTO audit_records (${RECORD_COLUMNS}, leaf_seed) VALUES ${tuples.join(', ')}`];

@@ -11,7 +11,7 @@ import { catchUpTree, frontierOf, growTree, nodeInsert } from './merkleLog.ts';
 import { ensureMonth, type PartitionCalendar } from './partitions.ts';
 import { recordInserts } from './recordRows.ts';
 import type { NoteSigner } from './signedNote.ts';
-import type { SqlDatabase, SqlExecutor } from './sqlDatabase.ts';
+import { bindTo, type SqlDatabase, type SqlExecutor } from './sqlDatabase.ts';
 import type { StoredAuditRecord } from './types.ts';
 
 export interface ChainHead {
@@ -79,7 +79,7 @@ export function writeBatch(
     // The records, their subject rows, the tree's new nodes and the moved head go in one statement
     // (data-modifying WITH clauses): one round trip while the head lock is held, not four.
     const params: unknown[] = [];
-    const bind = (value: unknown) => `$${params.push(value)}`;
+    const bind = bindTo(params);
     const writes = [...recordInserts(records, seeds, params), nodeInsert(completed, params)].filter(
       (statement): statement is string => statement !== undefined,
     );

@@ -8,6 +8,7 @@ import { type FSWatcher, watch } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../../../lib/logger.ts';
+import { singleMetric } from '../../../lib/metrics.ts';
 import {
   type ConfigFile,
   type ConfigFiles,
@@ -46,34 +47,34 @@ export interface Reloader extends Disposable {
 
 export function startReloader(options: ReloaderOptions): Reloader {
   const { live, logger } = options;
-  const reloads = registered(
+  const reloads = singleMetric(
     options.registry,
     'lienthong_config_reloads_total',
-    (name) =>
+    () =>
       new Counter({
-        name,
+        name: 'lienthong_config_reloads_total',
         help: 'Configuration reloads by outcome (applied, unchanged, refused) and file (the refused file; all when the set was read whole).',
         labelNames: ['file', 'outcome'],
         registers: [options.registry],
       }),
   );
-  const info = registered(
+  const info = singleMetric(
     options.registry,
     'lienthong_config_info',
-    (name) =>
+    () =>
       new Gauge({
-        name,
+        name: 'lienthong_config_info',
         help: 'The configuration set in force: 1, labelled with the first 12 hex digits of the supergraph sha256.',
         labelNames: ['supergraph'],
         registers: [options.registry],
       }),
   );
-  const lastApplied = registered(
+  const lastApplied = singleMetric(
     options.registry,
     'lienthong_config_last_reload_timestamp_seconds',
-    (name) =>
+    () =>
       new Gauge({
-        name,
+        name: 'lienthong_config_last_reload_timestamp_seconds',
         help: 'When the configuration set in force was loaded (the start-up or the last applied reload).',
         registers: [options.registry],
       }),
@@ -169,9 +170,4 @@ export function startReloader(options: ReloaderOptions): Reloader {
     process.off('SIGHUP', onSignal);
   };
   return { reload, close, [Symbol.dispose]: close };
-}
-
-// Gateways sharing a registry (tests) share the metrics: registered once.
-function registered<T>(registry: Registry, name: string, create: (name: string) => T): T {
-  return (registry.getSingleMetric(name) as T | undefined) ?? create(name);
 }
