@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Backends } from './backends.ts';
 import type { LoadResult, LoadSpec } from './loadRun.ts';
+import { type MachineCpu, machineCpuOver, sampleCpu } from './machineCpu.ts';
 import type { BenchProcess } from './processes.ts';
 import type { StartedTarget } from './targets.ts';
 import type { WorkRequest } from './workload.ts';
@@ -29,7 +30,7 @@ export interface WorkloadFile {
 /** What a measured run is: closed loop on fresh ids (cold), the same again (warm), or open loop at a rate. */
 export type Phase = 'cold' | 'warm' | 'rate' | 'identical' | 'memory';
 
-export interface Measurement extends LoadResult {
+export interface Measurement extends LoadResult, Partial<MachineCpu> {
   readonly backend: string;
   readonly target: string;
   readonly workers: number;
@@ -94,7 +95,9 @@ export async function measure(m: MeasureRequest): Promise<Measurement> {
   const cacheBefore = await backends.cacheLookups();
   const cpuBefore = await target.process?.cpuMs();
   const subgraphBefore = await backends.subgraphRequests();
+  const machineBefore = await sampleCpu();
   const { result, warm } = await load(spec);
+  const machineAfter = await sampleCpu();
   const cpuAfter = await target.process?.cpuMs();
   const subgraphAfter = await backends.subgraphRequests();
   const upstream = await backends.upstreamRequests();
@@ -127,6 +130,7 @@ export async function measure(m: MeasureRequest): Promise<Measurement> {
     gatewayCpuMsPerRequest:
       cpuBefore === undefined || cpuAfter === undefined ? undefined : per(cpuAfter - cpuBefore),
     cacheHitRate: lookups > 0 ? Math.round((hits / lookups) * 1000) / 1000 : undefined,
+    ...machineCpuOver(machineBefore, machineAfter, served),
   };
 }
 

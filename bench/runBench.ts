@@ -62,6 +62,16 @@ export interface BenchPlan {
   readonly memory?: { readonly minutes: number; readonly share: number };
   /** The audit log's append rate with these numbers of writer processes, each this many appends in flight. */
   readonly auditAppend: { readonly writerCounts: readonly number[]; readonly inFlight: number };
+  /**
+   * Every target draws the same day's requests (a price A/B: `pricePlan`), instead of ids of its
+   * own. Each backend entry then starts fresh subgraphs and mocks, so every arm meets cold caches.
+   */
+  readonly sameDay?: boolean;
+  /**
+   * A price A/B also drives every arm open loop at this one rate, on ids of their own: below the
+   * machine's capacity, each process's CPU per request is then compared at equal load.
+   */
+  readonly equalRate?: number;
 }
 
 const ENGINE: BackendSpec = {
@@ -122,6 +132,42 @@ export function filterPlan(plan: BenchPlan, filter: PlanFilter): BenchPlan {
         ? plan.auditAppend
         : { ...plan.auditAppend, writerCounts: [] },
   };
+}
+
+/**
+ * A feature's price measured by alternation (`--price=<target>[,…] --rounds=N`): each round runs
+ * lienthong with everything on and each given feature-off target, every arm on fresh backends and
+ * the same day's requests, the order reversed every other round so that a drift of the machine
+ * falls on both sides.
+ */
+export function pricePlan(
+  plan: BenchPlan,
+  offTargets: readonly string[],
+  rounds: number,
+  equalRate?: number,
+): BenchPlan {
+  const arms = [LIENTHONG_FULL, ...offTargets.map((name) => featureOff(name))];
+  const backends = Array.from({ length: Math.max(1, Math.round(rounds)) }, (_, round) =>
+    round % 2 === 0 ? arms : arms.toReversed(),
+  )
+    .flat()
+    .map((target) => ({ spec: ENGINE, entries: [{ target, phases: ['cold'] as const }] }));
+  return {
+    ...plan,
+    backends,
+    auditAppend: { ...plan.auditAppend, writerCounts: [] },
+    sameDay: true,
+    ...(equalRate ? { equalRate } : {}),
+  };
+}
+
+function featureOff(name: string): TargetSpec {
+  const spec = [...FEATURE_OFF, PURPOSE_DECLARED].find((t) => t.name === name);
+  if (!spec) {
+    const known = [...FEATURE_OFF, PURPOSE_DECLARED].map((t) => t.name).join(', ');
+    throw new Error(`--price: ${JSON.stringify(name)} is not a feature-off target (one of ${known})`);
+  }
+  return spec;
 }
 
 export interface PlanOptions {
@@ -390,19 +436,21 @@ async function write(
 async function measureTarget(context: RunContext, target: StartedTarget, phases: readonly Phase[]) {
   const { plan, keys, backends, log, measurements } = context;
   const name = target.spec.name;
+  // A price A/B gives every arm the same requests; a full run gives each target ids of its own.
+  const seedName = plan.sameDay ? 'same' : name;
   const record = (m: Measurement) => {
     measurements.push(m);
     log(line(m));
     return m;
   };
   // The warm-up runs on ids of its own pool, placed after the day's requests in the same file.
-  const day = dayRequests(context, `${name}-day`);
+  const day = dayRequests(context, `${seedName}-day`);
   const warmup = buildWorkload({
     poolSize: 2_000,
     requests: 2_000,
-    seed: `${backends.spec.name}-${name}-warmup`,
+    seed: `${backends.spec.name}-${seedName}-warmup`,
   });
-  const dayFile = await write(context, `${name}-day`, 'day', [...day, ...warmup]);
+  const dayFile = await write(context, `${seedName}-day`, 'day', [...day, ...warmup]);
   const base = { target, backends, settings: plan.load };
   let cold: Measurement | undefined;
   if (phases.includes('cold')) {
@@ -414,6 +462,20 @@ async function measureTarget(context: RunContext, target: StartedTarget, phases:
         phase: 'cold',
         offset: 0,
         warmupOffset: day.length,
+      }),
+    );
+  }
+  if (plan.equalRate) {
+    const equal = await write(context, `${seedName}-equal`, 'day', dayRequests(context, `${seedName}-equal`));
+    record(
+      await measure({
+        ...base,
+        settings: { ...plan.load, warmupSeconds: 0 },
+        workload: equal,
+        tokens: (await keys.freshTokens()).clients,
+        phase: 'rate',
+        offset: 0,
+        rate: plan.equalRate,
       }),
     );
   }
@@ -513,7 +575,7 @@ function line(m: Measurement): string {
 }
 
 /** A database of the run's own on the local PostgreSQL, if there is one; else the audit uses PGlite. */
-async function createAuditDatabase(
+export async function createAuditDatabase(
   label: string,
 ): Promise<{ url: string; drop(): Promise<void> } | undefined> {
   const base = process.env['BENCH_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -6,13 +6,17 @@
 // --memory[=<minutes>]: also the memory run (default 10 minutes at 60% of lienthong's capacity).
 // --targets=, --backends=, --phases= (comma lists) narrow a run, written to bench/results/partial.json;
 // BENCH_CPU_PROF=1 runs lienthong with --cpu-prof, BENCH_KEEP=1 keeps the logs and profiles.
+// --price=<feature-off target>[,…] [--rounds=N] [--at=<req/s>]: that feature's price by alternation
+// (default 3 rounds), every arm on fresh backends and the same requests; with --at, each arm also runs
+// open loop at that rate, to compare CPU per request at equal load. Written to bench/results/price.json.
 // --report-only[=<file>] rewrites BENCHMARKS.md from bench/results/latest.json (or <file>).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Phase } from '../bench/measure.ts';
+import { priceMarkdown, priceSummary } from '../bench/price.ts';
 import { killLiveChildren } from '../bench/processes.ts';
 import { benchmarksMarkdown } from '../bench/report.ts';
-import { type BenchRun, benchPlan, filterPlan, runBench } from '../bench/runBench.ts';
+import { type BenchRun, benchPlan, filterPlan, pricePlan, runBench } from '../bench/runBench.ts';
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
@@ -64,10 +68,30 @@ const plan = benchPlan({
   ...(duration ? { durationSeconds: positive('duration', duration) } : {}),
   ...(memory !== undefined ? { memoryMinutes: memory ? wholeMinutes(memory) : 10 } : {}),
 });
-const run = await runBench(filterPlan(plan, filter), (line) => process.stdout.write(`${line}\n`));
+const price = list('price');
+const rounds = value('rounds');
+const at = value('at');
+let chosen = filterPlan(plan, filter);
+if (price) {
+  try {
+    chosen = pricePlan(
+      plan,
+      price,
+      rounds ? positive('rounds', rounds) : 3,
+      at ? positive('at', at) : undefined,
+    );
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(64);
+  }
+}
+const run = await runBench(chosen, (line) => process.stdout.write(`${line}\n`));
 await mkdir(resultsDir, { recursive: true });
 const json = `${JSON.stringify(run, null, 2)}\n`;
-if (quick || partial) {
+if (price) {
+  await writeFile(join(resultsDir, 'price.json'), json);
+  process.stdout.write(`\n${priceMarkdown(priceSummary(run.measurements)).join('\n')}\n`);
+} else if (quick || partial) {
   // A smoke or partial run never replaces the published figures.
   await writeFile(join(resultsDir, quick ? 'quick.json' : 'partial.json'), json);
   process.stdout.write(`\n${benchmarksMarkdown(run)}\n`);
