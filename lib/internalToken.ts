@@ -1,7 +1,8 @@
 // The gateway → subgraph trust link. For every subgraph request the gateway signs a short-lived
 // token (EdDSA, audience = that subgraph) carrying who is asking and why; each subgraph verifies it
 // with the gateway's public key and serves nothing without one. A direct call to a subgraph gets 401.
-import { createLocalJWKSet, type JSONWebKeySet, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { createLocalJWKSet, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose';
+import { signCompact } from './compactJws.ts';
 import type { SigningKey } from './keys.ts';
 
 export const INTERNAL_ISSUER = 'lienthong-gateway';
@@ -37,27 +38,30 @@ interface InternalClaims extends JWTPayload {
   dl?: number;
 }
 
-export async function signInternalToken(
+export const INTERNAL_TOKEN_TYP = 'lienthong-internal+jwt';
+
+export function signInternalToken(
   key: SigningKey,
   caller: Caller,
   subgraph: string,
   nowSeconds?: number,
-): Promise<string> {
-  const claims: InternalClaims = { scope: caller.scopes.join(' '), rid: caller.requestId };
+): string {
+  const iat = nowSeconds ?? Math.floor(Date.now() / 1000);
+  const claims: InternalClaims = {
+    iss: INTERNAL_ISSUER,
+    aud: internalAudience(subgraph),
+    sub: caller.clientId,
+    iat,
+    exp: iat + INTERNAL_TOKEN_LIFETIME_SECONDS,
+    scope: caller.scopes.join(' '),
+    rid: caller.requestId,
+  };
   if (caller.officer !== undefined) claims.off = caller.officer;
   if (caller.agency !== undefined) claims.agy = caller.agency;
   if (caller.procedureCode !== undefined) claims.prc = caller.procedureCode;
   if (caller.dossierId !== undefined) claims.dos = caller.dossierId;
   if (caller.deadline !== undefined) claims.dl = caller.deadline;
-  const iat = nowSeconds ?? Math.floor(Date.now() / 1000);
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'lienthong-internal+jwt' })
-    .setIssuer(INTERNAL_ISSUER)
-    .setAudience(internalAudience(subgraph))
-    .setSubject(caller.clientId)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + INTERNAL_TOKEN_LIFETIME_SECONDS)
-    .sign(key.privateKey);
+  return signCompact(key, INTERNAL_TOKEN_TYP, JSON.stringify(claims));
 }
 
 export class InternalTokenError extends Error {
@@ -83,7 +87,7 @@ export function createInternalTokenVerifier(
           algorithms: ['EdDSA'],
           issuer: INTERNAL_ISSUER,
           audience: internalAudience(subgraph),
-          typ: 'lienthong-internal+jwt',
+          typ: INTERNAL_TOKEN_TYP,
           requiredClaims: ['exp', 'iat', 'sub', 'rid', 'scope'],
           maxTokenAge: INTERNAL_TOKEN_LIFETIME_SECONDS * 2,
           clockTolerance: 5,

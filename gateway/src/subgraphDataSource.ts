@@ -42,10 +42,10 @@ export interface SubgraphDataSourceOptions {
  * never shared between requests. Reused for at most a third of the token's lifetime, so a long
  * request (REQUEST_TIMEOUT_MS can exceed it) never sends an expired one.
  */
-const signedTokens = new WeakMap<Caller, Map<string, { token: Promise<string>; signedAt: number }>>();
+const signedTokens = new WeakMap<Caller, Map<string, { token: string; signedAt: number }>>();
 const REUSE_MS = (INTERNAL_TOKEN_LIFETIME_SECONDS * 1000) / 3;
 
-function internalTokenFor(key: SigningKey, caller: Caller, subgraph: string): Promise<string> {
+function internalTokenFor(key: SigningKey, caller: Caller, subgraph: string): string {
   let tokens = signedTokens.get(caller);
   if (!tokens) {
     tokens = new Map();
@@ -131,7 +131,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   }
 
   async #send(body: string, caller: Caller, deadline: number): Promise<string> {
-    const token = await internalTokenFor(this.#options.signingKey, caller, this.#options.name);
+    const token = internalTokenFor(this.#options.signingKey, caller, this.#options.name);
     const budget = Math.min(deadline - Date.now(), this.#options.timeoutMs ?? 10_000);
     if (budget <= 0) throw new Error('deadline passed before the subgraph request');
     const response = await this.#options.dispatcher.request({

@@ -8,12 +8,7 @@ export interface TestSigner {
   readonly jwks: JSONWebKeySet;
   readonly key: SigningKey;
   /** A token for `subgraph` carrying these scopes (and any other caller fields). */
-  token(
-    subgraph: string,
-    scopes: readonly string[],
-    caller?: Partial<Caller>,
-    nowSeconds?: number,
-  ): Promise<string>;
+  token(subgraph: string, scopes: readonly string[], caller?: Partial<Caller>, nowSeconds?: number): string;
 }
 
 export async function createTestSigner(): Promise<TestSigner> {

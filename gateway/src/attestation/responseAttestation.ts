@@ -3,13 +3,8 @@
 // the request's identity and purpose. The receiving office can later prove that this data came from
 // the national databases, for this dossier, through this gateway (the idea of X-Road's request hash).
 import { createHash } from 'node:crypto';
-import {
-  CompactSign,
-  compactVerify,
-  createLocalJWKSet,
-  decodeProtectedHeader,
-  type JSONWebKeySet,
-} from 'jose';
+import { compactVerify, createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet } from 'jose';
+import { signCompact } from '../../../lib/compactJws.ts';
 import type { SigningKey } from '../../../lib/keys.ts';
 
 export const ATTESTATION_HEADER = 'x-lienthong-attestation';
@@ -35,9 +30,7 @@ export interface AttestationInput {
   readonly now?: Date;
 }
 
-const encoder = new TextEncoder();
-
-export async function attestResponse(key: SigningKey, input: AttestationInput): Promise<string> {
+export function attestResponse(key: SigningKey, input: AttestationInput): string {
   const claims: AttestationClaims = {
     sha256: createHash('sha256').update(input.body).digest('hex'),
     rid: input.requestId,
@@ -46,9 +39,7 @@ export async function attestResponse(key: SigningKey, input: AttestationInput): 
     dossier: input.dossierId ?? null,
     iat: Math.floor((input.now ?? new Date()).getTime() / 1000),
   };
-  return new CompactSign(encoder.encode(JSON.stringify(claims)))
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: TYP })
-    .sign(key.privateKey);
+  return signCompact(key, TYP, JSON.stringify(claims));
 }
 
 export type AttestationVerdict =
