@@ -67,8 +67,13 @@ async function cards(session = cookie): Promise<Card[]> {
 const marksByDossier = (list: readonly Card[]) =>
   Object.fromEntries(list.map((card) => [card.dossier, card.mark]));
 
-const checkpoint = () =>
-  checkpointIfBehind(db, { signer: noteSignerOf(key), origin: 'lienthong/audit', now: () => new Date() });
+/** Signs a checkpoint over the head; true when one was due. */
+const checkpoint = async () =>
+  (await checkpointIfBehind(db, {
+    signer: noteSignerOf(key),
+    origin: 'lienthong/audit',
+    now: () => new Date(),
+  })) !== undefined;
 
 async function read(sub: string, citizen: string, procedure: string, dossier: string) {
   const token = await stack.token('population:read', { sub, officer: 'Lê Văn Cán Bộ' });
@@ -320,7 +325,7 @@ describe("the citizen's page marks each record against the signed log", () => {
         origin: 'lienthong/audit',
         now: () => new Date(),
       }),
-    ).toBe(true);
+    ).toBeGreaterThan(0);
     const list = await cards();
     expect(list).toHaveLength(4);
     expect(list.map((c) => c.mark)).toEqual(['failed', 'failed', 'failed', 'failed']);

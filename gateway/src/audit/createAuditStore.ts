@@ -18,7 +18,7 @@ import { queryEvents } from './queryEvents.ts';
 import { type OpenDatabaseOptions, openSqlDatabase, type SqlDatabase } from './sqlDatabase.ts';
 import type { AuditStore, StoredAuditRecord } from './types.ts';
 import { verifyLog } from './verifyLog.ts';
-import { checkpointIfBehind, extendTree, writeBatch } from './writeBatch.ts';
+import { AuditWriter, checkpointIfBehind, extendTree } from './writeBatch.ts';
 
 export interface AuditStoreOptions extends OpenDatabaseOptions {
   /** The gateway's audit key; checkpoints are compact JWS signed with it. */
@@ -96,10 +96,11 @@ export function auditStoreOn(db: SqlDatabase, options: AuditStoreOptions): Audit
     now: clock,
     calendar,
   };
+  const writer = new AuditWriter(db, writeOptions);
   const committer = createGroupCommitter<AuditContent, StoredAuditRecord>({
     write: async (batch) => {
       await startCalendar();
-      const records = await writeBatch(db, batch, writeOptions);
+      const records = await writer.write(batch);
       for (const record of records) metrics?.auditRecords.labels(record.outcome).inc();
       return records;
     },
@@ -112,8 +113,9 @@ export function auditStoreOn(db: SqlDatabase, options: AuditStoreOptions): Audit
 
   let checkpointing: Promise<unknown> = Promise.resolve();
   const checkpoint = () => {
-    checkpointing = checkpointIfBehind(db, writeOptions).catch((error: unknown) =>
-      logger.warn({ err: errorSummary(error) }, 'audit checkpoint not written'),
+    checkpointing = checkpointIfBehind(db, writeOptions).then(
+      (size) => size !== undefined && writer.checkpointed(size),
+      (error: unknown) => logger.warn({ err: errorSummary(error) }, 'audit checkpoint not written'),
     );
     return checkpointing;
   };

@@ -6,6 +6,7 @@ import type { OpenDatabaseOptions, SqlDatabase, SqlExecutor, SqlRow } from './sq
 // pg ships no type declarations; these are the few members used here.
 interface PgQueryable {
   query(text: string, params?: unknown[]): Promise<{ rows: SqlRow[] }>;
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: SqlRow[] }>;
 }
 interface PgPoolClient extends PgQueryable {
   release(destroy?: boolean | Error): void;
@@ -27,8 +28,10 @@ const pg = createRequire(import.meta.url)('pg') as PgModule;
 
 function executor(target: PgQueryable): SqlExecutor {
   return {
-    async query<R extends SqlRow>(text: string, params: readonly unknown[] = []) {
-      const result = await target.query(text, [...params]);
+    async query<R extends SqlRow>(text: string, params: readonly unknown[] = [], name?: string) {
+      const result = await (name
+        ? target.query({ name, text, values: [...params] })
+        : target.query(text, [...params]));
       return { rows: result.rows as R[] };
     },
     async exec(text: string) {

@@ -1,6 +1,6 @@
 // Mapping between StoredAuditRecord and the audit_records / audit_subjects rows.
 import type { AuditContent } from './chain.ts';
-import { bindTo, type SqlRow } from './sqlDatabase.ts';
+import type { SqlRow } from './sqlDatabase.ts';
 import type { AuditEvent, AuditOutcome, StoredAuditRecord } from './types.ts';
 
 export const RECORD_COLUMNS =
@@ -55,54 +55,52 @@ export function eventOfRecord(record: StoredAuditRecord, withOfficer: boolean): 
 }
 
 /**
- * The statements that insert chained records and their subject index rows, binding their values into
- * `params` (shared with the other statements of the batch, which runs them as one).
+ * The batch's records as one JSON array of audit_records rows, keyed by column, for
+ * `jsonb_populate_recordset(NULL::audit_records, …)`: one parameter whatever the batch's size, so the
+ * statement's text never changes (the database parses it once per connection).
  */
-export function recordInserts(
+export function recordRowsJson(
   records: readonly StoredAuditRecord[],
   leafSeeds: readonly Uint8Array[],
-  params: unknown[],
-): string[] {
-  const bind = bindTo(params);
-  const tuples = records.map((r, i) => {
-    const values = [
-      r.seq,
-      r.at,
-      r.requestId,
-      r.clientId,
-      r.officer,
-      r.procedureCode,
-      r.dossierId,
-      r.operationName,
-      r.operationHash,
-      r.fields,
-      r.denied,
-      r.subjects,
-      r.sources,
-      r.outcome,
-      r.durationMs,
-      r.prevHash,
-      r.hash,
-      r.tokenId ?? null,
-    ];
-    return `(${values.map(bind).join(', ')}, decode(${bind(Buffer.from(leafSeeds[i]!).toString('hex'))}, 'hex'))`;
-  });
-  const statements = [`INSERT INTO audit_records (${RECORD_COLUMNS}, leaf_seed) VALUES ${tuples.join(', ')}`];
+): string {
+  return JSON.stringify(
+    records.map((r, i) => ({
+      seq: r.seq,
+      at: r.at.toISOString(),
+      request_id: r.requestId,
+      client_id: r.clientId,
+      officer: r.officer,
+      procedure_code: r.procedureCode,
+      dossier_id: r.dossierId,
+      operation_name: r.operationName,
+      operation_hash: r.operationHash,
+      fields: r.fields,
+      denied: r.denied,
+      subjects: r.subjects,
+      sources: r.sources,
+      outcome: r.outcome,
+      duration_ms: r.durationMs,
+      prev_hash: r.prevHash,
+      hash: r.hash,
+      token_id: r.tokenId ?? null,
+      leaf_seed: `\\x${Buffer.from(leafSeeds[i]!).toString('hex')}`,
+    })),
+  );
+}
 
-  const subjects: string[] = [];
-  const ats: Date[] = [];
-  const seqs: number[] = [];
+/** The subject index rows of a batch, as three parallel arrays for unnest: each subject once per record. */
+export function subjectRows(records: readonly StoredAuditRecord[]): {
+  subjects: string[];
+  ats: Date[];
+  seqs: number[];
+} {
+  const rows = { subjects: [] as string[], ats: [] as Date[], seqs: [] as number[] };
   for (const r of records) {
     for (const subject of new Set(r.subjects)) {
-      subjects.push(subject);
-      ats.push(r.at);
-      seqs.push(r.seq);
+      rows.subjects.push(subject);
+      rows.ats.push(r.at);
+      rows.seqs.push(r.seq);
     }
   }
-  if (subjects.length > 0) {
-    statements.push(
-      `INSERT INTO audit_subjects (subject, at, seq) SELECT * FROM unnest(${bind(subjects)}::text[], ${bind(ats)}::timestamptz[], ${bind(seqs)}::bigint[])`,
-    );
-  }
-  return statements;
+  return rows;
 }

@@ -13,8 +13,15 @@ export const bindTo =
     `$${params.push(value)}`;
 
 export interface SqlExecutor {
-  /** One parameterized statement ($1, $2…). */
-  query<R extends SqlRow = SqlRow>(text: string, params?: readonly unknown[]): Promise<{ rows: R[] }>;
+  /**
+   * One parameterized statement ($1, $2…). A statement run on every batch passes a `name`: PostgreSQL
+   * then parses and plans it once per connection (a prepared statement) instead of on every run.
+   */
+  query<R extends SqlRow = SqlRow>(
+    text: string,
+    params?: readonly unknown[],
+    name?: string,
+  ): Promise<{ rows: R[] }>;
   /** Several statements, no parameters (migrations). */
   exec(text: string): Promise<void>;
 }

@@ -73,8 +73,8 @@ export function auditStoreContract(fresh: FreshDatabaseFactory): void {
       await store.append(record());
       await store.append(record());
       const options = { signer: noteSignerOf(key), origin: 'test/audit', now: () => new Date() };
-      expect(await checkpointIfBehind(db, options)).toBe(true);
-      expect(await checkpointIfBehind(db, options)).toBe(false);
+      expect(await checkpointIfBehind(db, options)).toBeGreaterThan(0);
+      expect(await checkpointIfBehind(db, options)).toBeUndefined();
       expect(await store.verify()).toEqual({ ok: true, records: 2, checkpoints: 1 });
     });
   });
