@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Measurement } from './measure.ts';
 import { verdict } from './memory.ts';
+import { priceMarkdown, priceSummary } from './price.ts';
 import { type BenchRun, sustained } from './runBench.ts';
 import { BENCH_CLIENTS, CASE_REQUESTS, WORK_MIX } from './workload.ts';
 
@@ -22,7 +23,11 @@ const VERSIONED = [
 
 const MAIN = ['lienthong', 'apollo-gateway', 'hive-gateway', 'hive-router-runtime'];
 
-export function benchmarksMarkdown(run: BenchRun): string {
+/**
+ * BENCHMARKS.md from a full run, and, when given, a price A/B (`--price`, bench/results/price.json)
+ * shown after the full run's one-run-each feature prices.
+ */
+export function benchmarksMarkdown(run: BenchRun, priceRun?: BenchRun): string {
   const out: string[] = [];
   const quickNote = run.quick ? ' --quick (smoke run: figures not meaningful)' : '';
   out.push('# Benchmarks', '');
@@ -37,6 +42,7 @@ export function benchmarksMarkdown(run: BenchRun): string {
     out.push(...headline(run, engine), ...coldWarm(engine), ...openLoop(run, engine));
     out.push(...identical(engine), ...scaling(engine), ...featurePrices(engine));
   }
+  if (priceRun) out.push(...priceByAlternation(priceRun));
   for (const backend of run.backends.filter((b) => b.name !== 'engine')) {
     const rows = run.measurements.filter((m) => m.backend === backend.name);
     if (rows.length === 0) continue;
@@ -165,6 +171,21 @@ function scaling(engine: readonly Measurement[]): string[] {
     '| gateway | 1 worker req/s | 2 workers req/s | 1 → 2 | gateway CPU ms/req (1 / 2) |',
     '|---|---:|---:|---:|---:|',
     ...out,
+    '',
+  ];
+}
+
+function priceByAlternation(priceRun: BenchRun): string[] {
+  const arms = priceSummary(priceRun.measurements);
+  if (arms.length < 2) return [];
+  const rounds = Math.max(...arms.map((a) => a.rounds));
+  const off = arms.slice(1).map((a) => a.target);
+  return [
+    '## A feature’s price by alternation',
+    '',
+    `\`npm run bench -- --price=${off.join(',')} --rounds=${rounds}\`, ${priceRun.startedAt.slice(0, 16).replace('T', ' ')}–${priceRun.finishedAt.slice(11, 16)} UTC, load average before ${priceRun.machine.loadBefore.join(' / ')}: each round runs every arm on fresh subgraphs and mocks with the same day’s requests (cold), the order reversed every other round. Medians over the rounds; price = 1 − (everything on) / (feature off). Machine CPU counts every process on the machine (the gateway, subgraphs, mocks, PostgreSQL, the load generator); saturated, it is the inverse of throughput, so the CPU price is taken from the open-loop runs at one equal rate when the run has them.`,
+    '',
+    ...priceMarkdown(arms),
     '',
   ];
 }

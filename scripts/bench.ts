@@ -49,10 +49,19 @@ const wholeMinutes = (raw: string): number => {
   return n;
 };
 
+/** The last price A/B, shown in BENCHMARKS.md with the full run (absent: none was run). */
+const savedPrice = async (): Promise<BenchRun | undefined> => {
+  try {
+    return JSON.parse(await readFile(join(resultsDir, 'price.json'), 'utf8')) as BenchRun;
+  } catch {
+    return undefined;
+  }
+};
+
 const reportOnly = value('report-only');
 if (reportOnly !== undefined) {
   const saved = JSON.parse(await readFile(reportOnly || join(resultsDir, 'latest.json'), 'utf8')) as BenchRun;
-  await writeFile(join(process.cwd(), 'BENCHMARKS.md'), benchmarksMarkdown(saved));
+  await writeFile(join(process.cwd(), 'BENCHMARKS.md'), benchmarksMarkdown(saved, await savedPrice()));
   process.exit(0);
 }
 
@@ -97,7 +106,7 @@ if (price) {
   process.stdout.write(`\n${benchmarksMarkdown(run)}\n`);
 } else {
   await writeFile(join(resultsDir, 'latest.json'), json);
-  await writeFile(join(process.cwd(), 'BENCHMARKS.md'), benchmarksMarkdown(run));
+  await writeFile(join(process.cwd(), 'BENCHMARKS.md'), benchmarksMarkdown(run, await savedPrice()));
   process.stdout.write('wrote BENCHMARKS.md and bench/results/latest.json\n');
 }
 // Figures were written either way; a run with failed entries still exits 1 and names them.

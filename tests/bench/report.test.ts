@@ -134,4 +134,25 @@ describe('BENCHMARKS.md', () => {
       '**Not measured: hive-gateway (redis backend) failed: exited with 1 before ready.**',
     );
   });
+
+  it('shows the last price A/B after the one-run-each feature prices, with its command and each round', () => {
+    const price = run([
+      measurement({ requestsPerSecond: 170, machineCpuMsPerRequest: 12 }),
+      measurement({
+        target: 'lienthong-no-audit-attestation',
+        requestsPerSecond: 200,
+        machineCpuMsPerRequest: 10,
+      }),
+      measurement({ requestsPerSecond: 180, machineCpuMsPerRequest: 11 }),
+      measurement({
+        target: 'lienthong-no-audit-attestation',
+        requestsPerSecond: 190,
+        machineCpuMsPerRequest: 10.5,
+      }),
+    ]);
+    const markdown = benchmarksMarkdown(run([measurement({})]), price);
+    expect(markdown).toContain('--price=lienthong-no-audit-attestation --rounds=2');
+    expect(markdown).toContain('| lienthong-no-audit-attestation | 2 | 200, 190 | 195 | 10.3% |');
+    expect(benchmarksMarkdown(run([measurement({})]))).not.toContain('## A feature’s price by alternation');
+  });
 });
