@@ -180,10 +180,11 @@ function priceByAlternation(priceRun: BenchRun): string[] {
   if (arms.length < 2) return [];
   const rounds = Math.max(...arms.map((a) => a.rounds));
   const off = arms.slice(1).map((a) => a.target);
+  const rate = arms.find((a) => a.equalLoad)?.equalLoad?.rate;
   return [
     '## A feature’s price by alternation',
     '',
-    `\`npm run bench -- --price=${off.join(',')} --rounds=${rounds}\`, ${priceRun.startedAt.slice(0, 16).replace('T', ' ')}–${priceRun.finishedAt.slice(11, 16)} UTC, load average before ${priceRun.machine.loadBefore.join(' / ')}: each round runs every arm on fresh subgraphs and mocks with the same day’s requests (cold), the order reversed every other round. Medians over the rounds; price = 1 − (everything on) / (feature off). Machine CPU counts every process on the machine (the gateway, subgraphs, mocks, PostgreSQL, the load generator); saturated, it is the inverse of throughput, so the CPU price is taken from the open-loop runs at one equal rate when the run has them.`,
+    `\`npm run bench -- --price=${off.join(',')} --rounds=${rounds}${rate ? ` --at=${rate}` : ''}\`, ${priceRun.startedAt.slice(0, 16).replace('T', ' ')}–${priceRun.finishedAt.slice(11, 16)} UTC, load average before ${priceRun.machine.loadBefore.join(' / ')}: each round runs every arm on fresh subgraphs and mocks with the same day’s requests (cold), the order reversed every other round. Medians over the rounds; price = 1 − (everything on) / (feature off). Machine CPU counts every process on the machine (the gateway, subgraphs, mocks, PostgreSQL, the load generator); saturated, it is the inverse of throughput, so the CPU price is taken from the open-loop runs at one equal rate when the run has them.`,
     '',
     ...priceMarkdown(arms),
     '',
