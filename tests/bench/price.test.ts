@@ -5,51 +5,24 @@ import { describe, expect, it } from 'vitest';
 import type { Measurement } from '../../bench/measure.ts';
 import { median, priceMarkdown, priceSummary } from '../../bench/price.ts';
 import { benchPlan, pricePlan } from '../../bench/runBench.ts';
-
-const base = {
-  backend: 'engine',
-  workers: 1,
-  workload: 'day',
-  mode: 'closed',
-  connections: 50,
-  sent: 1000,
-  ok: 1000,
-  graphqlErrors: 0,
-  graphqlErrorCodes: {},
-  non2xx: 0,
-  errors: 0,
-  timeouts: 0,
-  durationSeconds: 8,
-  p50Ms: 10,
-  p90Ms: 20,
-  p99Ms: 30,
-  maxMs: 40,
-  bytesPerResponse: 1000,
-  nextOffset: 0,
-  check: { ok: true, bytes: 1000 },
-  peakRssMb: 200,
-  upstreamPerRequest: 3,
-  redisPerRequest: undefined,
-  subgraphPerRequest: 3,
-  cacheHitRate: 0.05,
-} as const;
+import { measurement } from '../support/benchMeasurement.ts';
 
 const run = (
   target: string,
   phase: 'cold' | 'rate',
   requestsPerSecond: number,
   machineCpuMsPerRequest: number,
-): Measurement => ({
-  ...base,
-  target,
-  phase,
-  requestsPerSecond,
-  machineCpuMsPerRequest,
-  gatewayCpuMsPerRequest: machineCpuMsPerRequest / 4,
-  postgresCpuMsPerRequest: target === 'lienthong' ? 0.5 : 0,
-  idleShare: phase === 'rate' ? 0.2 : 0.05,
-  ...(phase === 'rate' ? { targetRate: 120 } : {}),
-});
+): Measurement =>
+  measurement({
+    target,
+    phase,
+    requestsPerSecond,
+    machineCpuMsPerRequest,
+    gatewayCpuMsPerRequest: machineCpuMsPerRequest / 4,
+    postgresCpuMsPerRequest: target === 'lienthong' ? 0.5 : 0,
+    idleShare: phase === 'rate' ? 0.2 : 0.05,
+    ...(phase === 'rate' ? { targetRate: 120 } : {}),
+  });
 
 describe('the price of a feature by alternation', () => {
   it('takes medians over the rounds, whatever their order', () => {

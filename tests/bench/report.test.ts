@@ -6,41 +6,7 @@ import type { Measurement } from '../../bench/measure.ts';
 import { benchmarksMarkdown, maxSustained } from '../../bench/report.ts';
 import { type BenchRun, benchPlan } from '../../bench/runBench.ts';
 import { kindCounts } from '../../bench/workload.ts';
-
-function measurement(over: Partial<Measurement>): Measurement {
-  return {
-    backend: 'engine',
-    target: 'lienthong',
-    workers: 1,
-    workload: 'day',
-    phase: 'cold',
-    mode: 'closed',
-    connections: 50,
-    sent: 1000,
-    ok: 1000,
-    graphqlErrors: 0,
-    graphqlErrorCodes: {},
-    non2xx: 0,
-    errors: 0,
-    timeouts: 0,
-    durationSeconds: 8,
-    requestsPerSecond: 100,
-    p50Ms: 10,
-    p90Ms: 20,
-    p99Ms: 30,
-    maxMs: 40,
-    bytesPerResponse: 1000,
-    nextOffset: 0,
-    check: { ok: true, bytes: 1000 },
-    peakRssMb: 200,
-    upstreamPerRequest: 3,
-    redisPerRequest: undefined,
-    subgraphPerRequest: 3,
-    gatewayCpuMsPerRequest: 5,
-    cacheHitRate: 0.05,
-    ...over,
-  };
-}
+import { measurement } from '../support/benchMeasurement.ts';
 
 const plan = benchPlan(false);
 function run(measurements: Measurement[], quick = false): BenchRun {
