@@ -15,7 +15,7 @@ import {
   rangeNodes,
 } from './merkle.ts';
 import { contentOfRow, RECORD_COLUMNS } from './recordRows.ts';
-import { bindTo, type SqlExecutor } from './sqlDatabase.ts';
+import type { SqlExecutor } from './sqlDatabase.ts';
 
 export interface TreeState {
   readonly size: number;
@@ -54,25 +54,22 @@ export function growTree(
  */
 export const LOWEST_STORED_LEVEL = 4;
 
-/**
- * The statement that stores the completed subtrees of 16 leaves or more, binding its values into
- * `params`; undefined when the batch completed none.
- */
-export function nodeInsert(completed: readonly CompletedNode[], params: unknown[]): string | undefined {
-  const nodes = completed.filter((n) => n.node.level >= LOWEST_STORED_LEVEL);
-  if (nodes.length === 0) return undefined;
-  const bind = bindTo(params);
-  const levels = bind(nodes.map((n) => n.node.level));
-  const indexes = bind(nodes.map((n) => n.node.index));
-  const hashes = bind(nodes.map((n) => n.hash.toString('hex')));
-  return `INSERT INTO audit_tree (level, idx, hash)
-     SELECT l, i, decode(h, 'hex') FROM unnest(${levels}::int[], ${indexes}::bigint[], ${hashes}::text[]) AS t(l, i, h)`;
-}
+/** The completed subtrees kept in audit_tree: those of 16 leaves or more. */
+export const keptNodes = (completed: readonly CompletedNode[]): CompletedNode[] =>
+  completed.filter((n) => n.node.level >= LOWEST_STORED_LEVEL);
 
 export async function insertNodes(tx: SqlExecutor, completed: readonly CompletedNode[]): Promise<void> {
-  const params: unknown[] = [];
-  const statement = nodeInsert(completed, params);
-  if (statement) await tx.query(statement, params);
+  const nodes = keptNodes(completed);
+  if (nodes.length === 0) return;
+  await tx.query(
+    `INSERT INTO audit_tree (level, idx, hash)
+     SELECT l, i, decode(h, 'hex') FROM unnest($1::int[], $2::bigint[], $3::text[]) AS t(l, i, h)`,
+    [
+      nodes.map((n) => n.node.level),
+      nodes.map((n) => n.node.index),
+      nodes.map((n) => n.hash.toString('hex')),
+    ],
+  );
 }
 
 /**

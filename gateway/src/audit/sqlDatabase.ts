@@ -3,15 +3,6 @@
 
 export type SqlRow = Record<string, unknown>;
 
-/**
- * Appends `value` to a statement's parameter list and returns its placeholder (`$n`), so that several
- * statements run as one can share the list.
- */
-export const bindTo =
-  (params: unknown[]) =>
-  (value: unknown): string =>
-    `$${params.push(value)}`;
-
 export interface SqlExecutor {
   /**
    * One parameterized statement ($1, $2…). A statement run on every batch passes a `name`: PostgreSQL

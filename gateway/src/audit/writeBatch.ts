@@ -8,7 +8,7 @@ import { type AuditContent, chainRecords } from './chain.ts';
 import { writeCheckpoint } from './checkpoint.ts';
 import { newLeafSeed } from './leaf.ts';
 import { Frontier } from './merkle.ts';
-import { catchUpTree, frontierOf, growTree, LOWEST_STORED_LEVEL } from './merkleLog.ts';
+import { catchUpTree, frontierOf, growTree, keptNodes } from './merkleLog.ts';
 import { ensureMonth, type PartitionCalendar } from './partitions.ts';
 import { recordRowsJson, subjectRows } from './recordRows.ts';
 import { checkpointBody, type NoteSigner, signNote } from './signedNote.ts';
@@ -96,10 +96,12 @@ async function writeOn(
   const tree = new Frontier(expected.tree.size, expected.tree.hashes);
   const records = chainRecords(expected, contents);
   const seeds = records.map(() => newLeafSeed());
-  const completed = growTree(
-    tree,
-    records.map((record, i) => ({ seq: record.seq, content: record, seed: seeds[i]! })),
-  ).filter((n) => n.node.level >= LOWEST_STORED_LEVEL);
+  const completed = keptNodes(
+    growTree(
+      tree,
+      records.map((record, i) => ({ seq: record.seq, content: record, seed: seeds[i]! })),
+    ),
+  );
   const last = records.at(-1)!;
   const checkpointDue =
     options.checkpointEvery > 0 && last.seq - expected.checkpointSeq >= options.checkpointEvery;
