@@ -1,7 +1,9 @@
 // The whole machine's CPU over a run, from /proc/stat, and PostgreSQL's share of it (every process
-// named `postgres`). On a machine whose cores the run fills, throughput follows the CPU each request
-// costs in all processes together, which varies far less from run to run than req/s does.
+// named `postgres`). Below saturation (open loop at one rate) the CPU each request costs in all
+// processes together is the configuration's own; with the cores full it is only the inverse of
+// throughput, and the idle share says which of the two a run was.
 import { readdir, readFile } from 'node:fs/promises';
+import { cpuMsOf } from './processes.ts';
 
 export interface CpuSample {
   /** Busy time of all cores, ms. */
@@ -30,14 +32,8 @@ export async function postgresMs(): Promise<number> {
   let total = 0;
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      if (!stat.includes('(postgres)')) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-    } catch {
-      // gone between the listing and the read
-    }
+    const name = await readFile(`/proc/${entry}/comm`, 'utf8').catch(() => '');
+    if (name.trim() === 'postgres') total += (await cpuMsOf(Number(entry))) ?? 0;
   }
   return total;
 }

@@ -47,33 +47,19 @@ export function priceSummary(measurements: readonly Measurement[]): ArmSummary[]
     const into = m.phase === 'cold' ? arms : m.phase === 'rate' ? equal : undefined;
     into?.set(m.target, [...(into.get(m.target) ?? []), m]);
   }
-  const medianOf = (runs: readonly Measurement[], pick: (m: Measurement) => number | undefined) =>
-    median(runs.map(pick).filter((n): n is number => n !== undefined));
+  /** The median of one figure over runs, rounded to `places` decimals. */
+  const medianOf = (runs: readonly Measurement[], pick: (m: Measurement) => number | undefined, places = 3) =>
+    round(median(runs.map(pick).filter((n): n is number => n !== undefined)), places);
   const equalLoad = (target: string): EqualLoad | undefined => {
     const runs = equal.get(target);
     if (!runs?.length) return undefined;
     return {
       rate: runs[0]?.targetRate ?? 0,
-      machineCpuMs: round(
-        medianOf(runs, (m) => m.machineCpuMsPerRequest),
-        3,
-      ),
-      gatewayCpuMs: round(
-        medianOf(runs, (m) => m.gatewayCpuMsPerRequest),
-        3,
-      ),
-      postgresCpuMs: round(
-        medianOf(runs, (m) => m.postgresCpuMsPerRequest),
-        3,
-      ),
-      idleShare: round(
-        medianOf(runs, (m) => m.idleShare),
-        3,
-      ),
-      p99Ms: round(
-        medianOf(runs, (m) => m.p99Ms),
-        1,
-      ),
+      machineCpuMs: medianOf(runs, (m) => m.machineCpuMsPerRequest),
+      gatewayCpuMs: medianOf(runs, (m) => m.gatewayCpuMsPerRequest),
+      postgresCpuMs: medianOf(runs, (m) => m.postgresCpuMsPerRequest),
+      idleShare: medianOf(runs, (m) => m.idleShare),
+      p99Ms: medianOf(runs, (m) => m.p99Ms, 1),
     };
   };
   const summarize = (target: string, runs: readonly Measurement[]) => {
@@ -82,23 +68,10 @@ export function priceSummary(measurements: readonly Measurement[]): ArmSummary[]
       target,
       rounds: runs.length,
       requestsPerSecond: runs.map((m) => m.requestsPerSecond),
-      medianRequestsPerSecond:
-        round(
-          medianOf(runs, (m) => m.requestsPerSecond),
-          2,
-        ) ?? 0,
-      medianMachineCpuMs: round(
-        medianOf(runs, (m) => m.machineCpuMsPerRequest),
-        3,
-      ),
-      medianGatewayCpuMs: round(
-        medianOf(runs, (m) => m.gatewayCpuMsPerRequest),
-        3,
-      ),
-      medianPostgresCpuMs: round(
-        medianOf(runs, (m) => m.postgresCpuMsPerRequest),
-        3,
-      ),
+      medianRequestsPerSecond: medianOf(runs, (m) => m.requestsPerSecond, 2) ?? 0,
+      medianMachineCpuMs: medianOf(runs, (m) => m.machineCpuMsPerRequest),
+      medianGatewayCpuMs: medianOf(runs, (m) => m.gatewayCpuMsPerRequest),
+      medianPostgresCpuMs: medianOf(runs, (m) => m.postgresCpuMsPerRequest),
       ...(load ? { equalLoad: load } : {}),
     };
   };

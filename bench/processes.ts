@@ -139,7 +139,8 @@ async function statusKb(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number |
   }
 }
 
-async function cpuMsOf(pid: number): Promise<number | undefined> {
+/** A process's CPU time (user + system) in ms, from /proc/<pid>/stat; undefined once it has gone. */
+export async function cpuMsOf(pid: number): Promise<number | undefined> {
   try {
     // Fields after the parenthesized command: utime and stime are the 12th and 13th, in ticks of 10 ms.
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');

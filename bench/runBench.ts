@@ -452,6 +452,19 @@ async function measureTarget(context: RunContext, target: StartedTarget, phases:
   });
   const dayFile = await write(context, `${seedName}-day`, 'day', [...day, ...warmup]);
   const base = { target, backends, settings: plan.load };
+  /** An open-loop run at `rate` on a day's requests of ids of their own (`seed`), no warm-up. */
+  const openLoop = async (seed: string, rate: number) =>
+    record(
+      await measure({
+        ...base,
+        settings: { ...plan.load, warmupSeconds: 0 },
+        workload: await write(context, seed, 'day', dayRequests(context, seed)),
+        tokens: (await keys.freshTokens()).clients,
+        phase: 'rate',
+        offset: 0,
+        rate,
+      }),
+    );
   let cold: Measurement | undefined;
   if (phases.includes('cold')) {
     cold = record(
@@ -465,20 +478,7 @@ async function measureTarget(context: RunContext, target: StartedTarget, phases:
       }),
     );
   }
-  if (plan.equalRate) {
-    const equal = await write(context, `${seedName}-equal`, 'day', dayRequests(context, `${seedName}-equal`));
-    record(
-      await measure({
-        ...base,
-        settings: { ...plan.load, warmupSeconds: 0 },
-        workload: equal,
-        tokens: (await keys.freshTokens()).clients,
-        phase: 'rate',
-        offset: 0,
-        rate: plan.equalRate,
-      }),
-    );
-  }
+  if (plan.equalRate) await openLoop(`${seedName}-equal`, plan.equalRate);
   if (phases.includes('warm') && cold) {
     // The requests the cold run sent, again in the same order (and round again if the run is
     // faster): their records are now in the cache.
@@ -497,19 +497,7 @@ async function measureTarget(context: RunContext, target: StartedTarget, phases:
   if (phases.includes('rate') && cold && cold.requestsPerSecond > 0) {
     for (const [step, share] of plan.rateSteps.entries()) {
       const rate = Math.max(1, Math.round(cold.requestsPerSecond * share));
-      const seed = `${name}-rate-${step}`;
-      const stepFile = await write(context, seed, 'day', dayRequests(context, seed));
-      const m = record(
-        await measure({
-          ...base,
-          settings: { ...plan.load, warmupSeconds: 0 },
-          workload: stepFile,
-          tokens: (await keys.freshTokens()).clients,
-          phase: 'rate',
-          offset: 0,
-          rate,
-        }),
-      );
+      const m = await openLoop(`${name}-rate-${step}`, rate);
       if (!sustained(m, plan.sloMs)) break;
     }
   }
