@@ -20,12 +20,19 @@ interface Listed {
 }
 
 /** The database with every statement and, for a batch statement, how many heads it moved. */
-function listing(db: SqlDatabase, list: Listed[], fail?: { next: boolean }): SqlDatabase {
+function listing(
+  db: SqlDatabase,
+  list: Listed[],
+  fail?: { next: boolean },
+  /** Each statement's prepared-statement name (undefined when sent unnamed), in order. */
+  prepared?: (string | undefined)[],
+): SqlDatabase {
   const listed = (executor: SqlExecutor): SqlExecutor => ({
     async query<R extends SqlRow>(text: string, params?: readonly unknown[], name?: string) {
       const result = await executor.query<R>(text, params, name);
       const moved = result.rows[0]?.['moved'];
       list.push({ text, ...(moved === undefined ? {} : { moved: Number(moved) }) });
+      prepared?.push(name);
       // The commit happened, but the answer is lost on its way back (a connection cut after COMMIT).
       if (fail?.next && text.startsWith('WITH head')) {
         fail.next = false;
@@ -151,5 +158,17 @@ describe('one-statement batches of a writer alone, on PostgreSQL', () => {
       'a3-1',
     ]);
     expect(await verifyLog(a, toJwks([key.publicJwk]))).toMatchObject({ ok: true, records: 8 });
+  });
+
+  it('sends every batch as the one prepared statement, locked or not, so each connection plans it once', async () => {
+    const [a] = await twoProcesses();
+    const list: Listed[] = [];
+    const prepared: (string | undefined)[] = [];
+    const writer = new AuditWriter(listing(a, list, undefined, prepared), options);
+    for (const [i, n] of [1, 3, 20, 2].entries()) await writer.write(batch(`p${i}`, n));
+    const writes = list.flatMap((s, i) => (s.text.includes('INSERT INTO audit_records') ? [i] : []));
+    expect(writes).toHaveLength(4);
+    expect(new Set(writes.map((i) => list[i]?.text)).size).toBe(1);
+    expect(writes.map((i) => prepared[i])).toEqual(Array(4).fill('lienthong_audit_append'));
   });
 });
